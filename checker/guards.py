@@ -1,0 +1,147 @@
+"""Run-time guards around learner code: forbidden calls and dispatched-op counting.
+
+Both are context managers used by the probe runtime, in-process and in the sandbox child alike.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+
+import torch
+from torch.overrides import TorchFunctionMode, resolve_name
+from torch.utils._python_dispatch import TorchDispatchMode
+
+
+class ForbiddenCall(BaseException):
+    """Raised inside learner code when it calls a forbidden operation.
+
+    A BaseException, so a learner's `except Exception:` cannot swallow it and fall back."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
+def _lookup(dotted: str):
+    """Resolve 'torch.nn.LayerNorm' or 'torch.optim' to the object, or None if absent."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+class Forbid(TorchFunctionMode):
+    """Refuse the named calls while active.
+
+    Names are what `torch.overrides.resolve_name` reports ('torch.gather',
+    'torch.Tensor.gather', 'torch.nn.functional.layer_norm'). A name that is a module
+    ('torch.optim', 'torch.func') forbids everything under it; a name that is a class
+    ('torch.nn.LayerNorm', torch.optim's Optimizer) is refused at construction, since
+    constructors never pass through __torch_function__.
+    """
+
+    def __init__(self, names):
+        super().__init__()
+        self.names = frozenset(names)
+        self.prefixes = tuple(n + "." for n in self.names)
+        self.hits: list[str] = []
+        self._patches = contextlib.ExitStack()
+
+    def _refuse(self, name: str):
+        self.hits.append(name)
+        raise ForbiddenCall(name)
+
+    def _is_forbidden(self, name: str) -> bool:
+        return name in self.names or name.startswith(self.prefixes)
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        name = resolve_name(func) or getattr(func, "__qualname__", repr(func))
+        if self._is_forbidden(name):
+            self._refuse(name)
+        return func(*args, **(kwargs or {}))
+
+    def _patch_constructor(self, cls, name):
+        original = cls.__dict__.get("__init__")
+        guard = self
+
+        def refused_init(self, *args, **kwargs):
+            guard._refuse(name)
+
+        cls.__init__ = refused_init
+        self._patches.callback(
+            (lambda: setattr(cls, "__init__", original)) if original is not None
+            else (lambda: delattr(cls, "__init__")))
+
+    def __enter__(self):
+        for name in self.names:
+            obj = _lookup(name)
+            if isinstance(obj, type):
+                self._patch_constructor(obj, name)
+            elif name == "torch.optim":
+                # Every optimizer, however it was imported, runs Optimizer.__init__.
+                self._patch_constructor(torch.optim.Optimizer, name)
+            elif type(obj).__name__ == "module":
+                # torch.func, torch.autograd.functional: refuse their public callables.
+                for attr in getattr(obj, "__all__", None) or dir(obj):
+                    value = getattr(obj, attr, None)
+                    if callable(value) and not attr.startswith("_") and not isinstance(value, type):
+                        self._patch_attr(obj, attr, f"{name}.{attr}")
+            elif callable(obj) and type(obj).__name__ == "function":
+                # Plain Python functions such as torch.autograd.grad do not reach
+                # __torch_function__ under a mode, so refuse them by attribute.
+                module = _lookup(name.rpartition(".")[0])
+                self._patch_attr(module, name.rpartition(".")[2], name)
+        if any(self._is_forbidden(n) for n in _BACKWARD_NAMES):
+            # `from torch.autograd import grad` binds the function before the patch above,
+            # but every backward pass, torch.func's included, runs through this entry point.
+            self._patch_attr(torch.autograd, "_engine_run_backward", "autograd's backward pass")
+        return super().__enter__()
+
+    def _patch_attr(self, module, attr, name):
+        original = getattr(module, attr)
+        guard = self
+
+        def refused(*args, **kwargs):
+            guard._refuse(name)
+
+        setattr(module, attr, refused)
+        self._patches.callback(setattr, module, attr, original)
+
+    def __exit__(self, *exc):
+        try:
+            return super().__exit__(*exc)
+        finally:
+            self._patches.close()
+
+
+_BACKWARD_NAMES = ("torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward")
+
+
+class CountOps(TorchDispatchMode):
+    """Count every aten op that reaches the dispatcher: a Python loop over rows shows up
+    as a count that grows with the number of rows, with no timing involved."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.count += 1
+        return func(*args, **(kwargs or {}))
+
+
+def configure_determinism() -> None:
+    """Grading compares float results closely: keep TF32 off on CUDA everywhere."""
+    if torch.cuda.is_available():
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    torch.set_float32_matmul_precision("highest")

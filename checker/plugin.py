@@ -1,0 +1,149 @@
+"""The pytest plugin behind `pytest exercises/` (registered as the `torchkata` pytest11 entry point).
+
+Each kata file found under the given paths becomes a collector with one item per graded name,
+e.g. `exercises/04_indexing/gather.py::gather_2d`. Items run in this process through the same
+runner `kata grade` uses; their failure report is the judge's message, with no checker frames.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from checker import ROOT, manifest
+
+KATA_TIMEOUT_S = 60
+_CHECKER_DIR = ROOT / "checker"
+_STATUS = "kata_status"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("torchkata", "torchkata kata grading")
+    for flag, kwargs in (
+        ("--device", dict(default="auto", choices=["auto", "cpu", "cuda", "mps"],
+                          help="device the katas run on (default: auto = cuda, then mps, then cpu)")),
+        ("--kata-seed", dict(type=int, default=0, help="seed for the hidden inputs (default 0)")),
+    ):
+        try:
+            group.addoption(flag, dest=flag.lstrip("-").replace("-", "_"), **kwargs)
+        except ValueError:  # another plugin already owns the flag: ours stays reachable via --kata-*
+            group.addoption("--kata-" + flag.lstrip("-"), dest=flag.lstrip("-").replace("-", "_"), **kwargs)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "kata(id): an item graded by a torchkata hidden suite")
+    config.addinivalue_line("markers", "chapter(name): the syllabus chapter a kata item belongs to")
+
+
+def pytest_collect_file(file_path: Path, parent):
+    kata = manifest.match_path(file_path)
+    if kata is None or _CHECKER_DIR in file_path.resolve().parents:
+        return None
+    return KataFile.from_parent(parent, path=file_path, kata=kata)
+
+
+class KataFile(pytest.File):
+    def __init__(self, *, kata, **kwargs):
+        super().__init__(**kwargs)
+        self.kata = kata
+
+    def collect(self):
+        for name in self.kata.graded:
+            item = KataItem.from_parent(self, name=name, kata=self.kata)
+            item.add_marker(pytest.mark.kata(self.kata.id))
+            item.add_marker(pytest.mark.chapter(self.kata.chapter))
+            if not item.get_closest_marker("timeout") and not _timeout_configured(self.config):
+                item.add_marker(pytest.mark.timeout(KATA_TIMEOUT_S))
+            yield item
+
+
+def _timeout_configured(config) -> bool:
+    try:
+        return bool(config.getoption("timeout", None) or config.getini("timeout"))
+    except ValueError:  # pytest-timeout not installed
+        return True
+
+
+class KataFailure(Exception):
+    def __init__(self, test):
+        super().__init__(test.message)
+        self.test = test
+
+
+def _executor(config):
+    # One in-process executor per pytest process, so each learner file is imported once.
+    from checker.runner import InProcess
+    if not hasattr(config, "_torchkata_executor"):
+        config._torchkata_executor = InProcess()
+    return config._torchkata_executor
+
+
+class KataItem(pytest.Item):
+    def __init__(self, *, kata, **kwargs):
+        super().__init__(**kwargs)
+        self.kata = kata
+        self.user_properties.append(("kata", kata.id))
+
+    def runtest(self):
+        __tracebackhide__ = True
+        from checker import runner
+        from checker.results import Status
+        config = self.config
+        devices = runner.devices_for(config.getoption("device"))
+        display = os.path.relpath(self.path)
+        try:
+            result = runner.grade_kata(self.kata, runner.Target.from_file(self.path, display),
+                                       _executor(config), seed=config.getoption("kata_seed"),
+                                       devices=devices, names=[self.name])
+        except pytest.fail.Exception as exc:
+            if "Timeout" not in str(exc):
+                raise
+            from checker.results import TestResult
+            result = None
+            test = TestResult(self.kata.id, self.name, Status.TIMEOUT,
+                              f"{self.name} did not finish within the time limit: look for an endless loop.\n"
+                              f"{runner.hint_line(self.kata)}")
+        else:
+            test = result.tests[0]
+        self.user_properties.append((_STATUS, test.status.value))
+        if not test.status.passed:
+            raise KataFailure(test)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, KataFailure):
+            return excinfo.value.test.message
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.kata.id}::{self.name}"
+
+
+def _status_of(report) -> str | None:
+    return dict(report.user_properties).get(_STATUS)
+
+
+def pytest_report_teststatus(report, config):
+    if report.when == "call" and report.failed and _status_of(report) == "not-implemented":
+        return "not implemented", "N", ("NOT IMPLEMENTED", {"yellow": True})
+    return None
+
+
+def pytest_terminal_summary(terminalreporter):
+    by_kata: dict[str, bool] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call" or not hasattr(report, "user_properties"):
+                continue
+            kata_id = dict(report.user_properties).get("kata")
+            if kata_id:
+                by_kata[kata_id] = by_kata.get(kata_id, True) and report.passed
+    if not by_kata:
+        return
+    solved = sum(by_kata.values())
+    terminalreporter.write_sep("-", "torchkata")
+    order = {k.id: k.index for k in manifest.load()}
+    todo = sorted((k for k, ok in by_kata.items() if not ok), key=lambda k: order.get(k, 0))
+    if todo:
+        terminalreporter.write_line(f"next kata: exercises/{todo[0]}.py  (stuck? kata hint {todo[0]})")
+    terminalreporter.write_line(f"katas solved: {solved}/{len(by_kata)}", bold=True, green=solved == len(by_kata))

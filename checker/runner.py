@@ -1,0 +1,229 @@
+"""Grading one kata: plan the suite's probes, run the reference in this (trusted) process, run the
+learner's probes through an executor, judge, and return the one result model.
+
+Executors differ only in *where* the learner's probes run:
+  InProcess  this process (self-study, `kata validate`); fast, not a security boundary
+  Sandboxed  a limited child process from a fork server (course grading, `kata grade`)
+Both return the same plain data, so suites never know which one ran them.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import time
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from checker import manifest, probe
+from checker.judge import format_error
+from checker.manifest import Kata
+from checker.results import KataResult, Status, TestResult
+
+
+# ---------------------------------------------------------------------------------------------
+# Trusted code: suites and references, loaded once per process
+# ---------------------------------------------------------------------------------------------
+
+def load_path(path: Path, module_name: str) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _module_name(kata: Kata, role: str) -> str:
+    return f"torchkata_{role}_{kata.id.replace('/', '_')}"
+
+
+@functools.lru_cache(maxsize=None)
+def suite_for(kata: Kata):
+    return load_path(kata.suite_path, _module_name(kata, "suite")).suite
+
+
+@functools.lru_cache(maxsize=None)
+def reference_for(kata: Kata) -> types.ModuleType:
+    return load_path(kata.solution_path, _module_name(kata, "reference"))
+
+
+def resolve_device(device: str = "auto") -> str:
+    if device == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            return "mps"
+        return "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda was asked for, but CUDA is not available here")
+    if device == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise ValueError("--device mps was asked for, but MPS is not available here")
+    if device not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"unknown device {device!r}: use auto, cpu, cuda or mps")
+    return device
+
+
+def devices_for(device: str) -> tuple[str, ...]:
+    """On an accelerator the probes run on the CPU as well, so device bugs show as differences."""
+    device = resolve_device(device)
+    return ("cpu",) if device == "cpu" else ("cpu", device)
+
+
+@dataclass(frozen=True)
+class Plan:
+    checks: tuple            # suite Checks, in order
+    expected: tuple          # reference results per check, aligned with check.specs
+
+
+@functools.lru_cache(maxsize=64)
+def plan(kata: Kata, seed: int = 0, devices: tuple[str, ...] = ("cpu",)) -> Plan:
+    """The checks and the reference's results. Cached: a batch of submissions pays this once."""
+    reference = reference_for(kata)
+    checks = suite_for(kata).plan(reference, seed, devices)
+    expected = []
+    for check in checks:
+        specs = [dict(s, forbidden=kata.forbidden_for(check.name)) for s in check.specs]
+        results = probe.run_probes(reference, specs, str(kata.solution_path))
+        for spec, result in zip(specs, results):
+            err = result.get("error") or result.get("grad_error") or result.get("forbidden")
+            if err and not (spec.get("raises") and spec["raises"] in err.get("mro", ())):
+                # A suite bug (an invalid case, say), never something to pass on to learners.
+                raise RuntimeError(f"the reference for {kata.id} fails its own probe {spec['target']}: {err}")
+        expected.append(results)
+    return Plan(tuple(checks), tuple(expected))
+
+
+# ---------------------------------------------------------------------------------------------
+# What gets graded
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Target:
+    """A learner's kata: a file's source text, or an in-memory namespace (catalogue variants)."""
+
+    display: str                            # the name shown in messages and tracebacks
+    source: str | None = None
+    namespace: types.ModuleType | None = None
+    problem: str | None = None              # e.g. "file not found"
+
+    @classmethod
+    def from_file(cls, path: Path, display: str | None = None) -> "Target":
+        display = display or _display_path(path)
+        try:
+            return cls(display, source=Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(display, problem=f"{display} was not found")
+        except (OSError, UnicodeDecodeError) as exc:
+            return cls(display, problem=f"{display} could not be read: {exc}")
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Outcome:
+    """What an executor returns: results aligned with the specs, or one status for the kata."""
+
+    results: list | None = None
+    status: Status | None = None
+    message: str = ""
+
+
+class InProcess:
+    """Runs probes in this process. The learner's module is loaded once per source text."""
+
+    def __init__(self):
+        self._modules: dict[tuple[str, str], object] = {}
+
+    def load(self, target: Target):
+        if target.namespace is not None:
+            return target.namespace
+        key = (target.display, target.source)
+        if key not in self._modules:
+            try:
+                self._modules[key] = probe.load_source(target.source, target.display)
+            except BaseException as exc:  # noqa: BLE001 - SystemExit at import included
+                self._modules[key] = probe.describe_exception(exc, target.display)
+        return self._modules[key]
+
+    def run(self, target: Target, specs: list[dict]) -> Outcome:
+        if target.problem:
+            return Outcome(status=Status.IMPORT_ERROR, message=target.problem)
+        module = self.load(target)
+        if isinstance(module, dict):
+            return import_failure(module)
+        return Outcome(results=probe.run_probes(module, specs, target.display))
+
+
+def import_failure(err: dict) -> Outcome:
+    if "NotImplementedError" in err["mro"]:
+        return Outcome(status=Status.NOT_IMPLEMENTED, message="not implemented yet")
+    return Outcome(status=Status.IMPORT_ERROR,
+                   message="your file could not be imported:\n" + format_error(err))
+
+
+# ---------------------------------------------------------------------------------------------
+# Grading
+# ---------------------------------------------------------------------------------------------
+
+def hint_line(kata: Kata) -> str:
+    return f"stuck? run `kata hint {kata.id}`"
+
+
+def finish(kata: Kata, name: str, verdict) -> TestResult:
+    if verdict is None:
+        return TestResult(kata.id, name, Status.PASSED, "", score=1.0)
+    if verdict.status is Status.NOT_IMPLEMENTED:
+        message = f"not implemented yet: fill in {name} in {kata.relpath} ({hint_line(kata)})"
+    else:
+        message = f"{verdict.message}\n{hint_line(kata)}"
+    return TestResult(kata.id, name, verdict.status, message)
+
+
+def judge_checks(kata: Kata, checks, expected, got) -> dict[str, object]:
+    """The first failing verdict per graded name (None when all of its checks pass)."""
+    verdicts: dict[str, object] = {}
+    for check, exp, res in zip(checks, expected, got):
+        if verdicts.get(check.name) is not None:
+            continue
+        verdicts[check.name] = check.judge(exp, res)
+    return verdicts
+
+
+def grade_kata(kata: Kata, target: Target, executor, *, seed: int = 0, devices=("cpu",),
+               names: list[str] | None = None) -> KataResult:
+    started = time.perf_counter()
+    the_plan = plan(kata, seed, tuple(devices))
+    picked = [i for i, c in enumerate(the_plan.checks) if names is None or c.name in names]
+    checks = [the_plan.checks[i] for i in picked]
+    expected = [the_plan.expected[i] for i in picked]
+    specs = [dict(s, forbidden=kata.forbidden_for(c.name)) for c in checks for s in c.specs]
+    outcome = executor.run(target, specs)
+    graded = [n for n in kata.graded if names is None or n in names]
+    result = KataResult(kata.id, kata.title)
+    if outcome.results is None:
+        for name in graded:
+            verdict = type("V", (), {"status": outcome.status, "message": outcome.message})()
+            result.tests.append(finish(kata, name, verdict))
+    else:
+        got, position = [], 0
+        for check in checks:
+            got.append(outcome.results[position:position + len(check.specs)])
+            position += len(check.specs)
+        verdicts = judge_checks(kata, checks, expected, got)
+        result.tests = [finish(kata, name, verdicts.get(name)) for name in graded]
+    result.duration_s = time.perf_counter() - started
+    return result
+
+
+def grade_dir(root: Path, executor, katas=None, *, seed: int = 0, devices=("cpu",)) -> list[KataResult]:
+    """Grade a directory laid out like exercises/: <chapter>/<kata>.py."""
+    katas = katas or manifest.load()
+    return [grade_kata(k, Target.from_file(Path(root) / k.relpath), executor, seed=seed, devices=devices)
+            for k in katas]
