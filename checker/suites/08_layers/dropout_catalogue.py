@@ -1,0 +1,203 @@
+"""Mistake catalogue for 08_layers/dropout.
+
+Every entry is self-contained: the catalogue rebinds the names `dropout` and `Dropout` once per
+entry, so no entry may call another one through those names.
+"""
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from checker.catalogue import Catalogue
+
+catalogue = Catalogue()
+
+
+# ---------------------------------------------------------------- dropout: mistakes
+
+@catalogue.mistake("no 1/(1-p) scaling: survivors keep their original value")
+def dropout(x, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    return x * (torch.rand_like(x) >= p)
+
+
+@catalogue.mistake("survivors multiplied by (1 - p) instead of divided by it")
+def dropout(x, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    return x * (torch.rand_like(x) >= p) * (1.0 - p)
+
+
+@catalogue.mistake("keeps an element with probability p (rand < p) instead of 1 - p")
+def dropout(x, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    return x * (torch.rand_like(x) < p) / (1.0 - p)
+
+
+@catalogue.mistake("still drops in eval mode (training flag ignored)")
+def dropout(x, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    return x * (torch.rand_like(x) >= p) / (1.0 - p)
+
+
+@catalogue.mistake("p = 1 not special-cased: 0 / 0 fills the output with NaN")
+def dropout(x, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    return x * (torch.rand_like(x) >= p) / (1.0 - p)
+
+
+@catalogue.mistake("no ValueError for p outside [0, 1]")
+def dropout(x, p, training=True):
+    if not training or p <= 0.0:
+        return x
+    if p >= 1.0:
+        return torch.zeros_like(x)
+    return x * (torch.rand_like(x) >= p) / (1.0 - p)
+
+
+@catalogue.mistake("modifies the input in place (x.mul_) and returns it")
+def dropout(x, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    keep = torch.rand_like(x) >= p
+    x.mul_(keep).div_(1.0 - p)
+    return x
+
+
+@catalogue.mistake("one coin flip per row: the mask has shape x.shape[:-1] + (1,)")
+def dropout(x, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    keep = torch.rand(x.shape[:-1] + (1,), dtype=x.dtype, device=x.device) >= p
+    return x * keep / (1.0 - p)
+
+
+@catalogue.mistake("private torch.Generator seeded with a constant: the same mask on every call")
+def dropout(x, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    generator = torch.Generator(device=x.device).manual_seed(0)
+    noise = torch.rand(x.shape, generator=generator, dtype=x.dtype, device=x.device)
+    return x * (noise >= p) / (1.0 - p)
+
+
+@catalogue.mistake("works on x.data, so the output is cut off from the graph")
+def dropout(x, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    return x.data * (torch.rand_like(x) >= p) / (1.0 - p)
+
+
+@catalogue.mistake("calls F.dropout", expect="forbidden-op")
+def dropout(x, p, training=True):
+    return F.dropout(x, p, training=training)
+
+
+# ---------------------------------------------------------------- Dropout: mistakes
+
+@catalogue.mistake("Dropout ignores self.training: still drops after .eval()")
+class Dropout(nn.Module):
+    def __init__(self, p=0.5):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(p)
+        self.p = p
+
+    def forward(self, x):
+        if self.p == 0.0:
+            return x
+        if self.p == 1.0:
+            return torch.zeros_like(x)
+        return x * (torch.rand_like(x) >= self.p) / (1.0 - self.p)
+
+
+@catalogue.mistake("Dropout tests `if self.train:` (a method, always truthy) instead of self.training")
+class Dropout(nn.Module):
+    def __init__(self, p=0.5):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(p)
+        self.p = p
+
+    def forward(self, x):
+        if not self.train or self.p == 0.0:
+            return x
+        if self.p == 1.0:
+            return torch.zeros_like(x)
+        return x * (torch.rand_like(x) >= self.p) / (1.0 - self.p)
+
+
+# ---------------------------------------------------------------- alternatives
+
+@catalogue.alternative("mask from torch.bernoulli(torch.full_like(x, 1 - p))")
+def dropout(x, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x.clone()
+    if p == 1.0:
+        return torch.zeros_like(x)
+    keep = torch.bernoulli(torch.full_like(x, 1.0 - p))
+    return x * keep / (1.0 - p)
+
+
+@catalogue.alternative("torch.where(rand_like(x) < 1 - p, x / (1 - p), 0)")
+def dropout(x, p, training=True):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    return torch.where(torch.rand_like(x) < 1.0 - p, x / (1.0 - p), 0.0)
+
+
+@catalogue.alternative("Dropout that masks inline with a scale computed once in __init__")
+class Dropout(nn.Module):
+    def __init__(self, p=0.5):
+        super().__init__()
+        if p < 0.0 or p > 1.0:
+            raise ValueError(p)
+        self.p = p
+        # p == 1 zeroes everything, so its scale is never used; 0.0 avoids dividing by zero.
+        self.scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
+
+    def forward(self, x):
+        if not self.training or self.p == 0.0:
+            return x
+        if self.p == 1.0:
+            return torch.zeros_like(x)
+        return x * (torch.rand_like(x) >= self.p) * self.scale

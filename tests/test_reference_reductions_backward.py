@@ -1,0 +1,446 @@
+"""The references of 03_reductions/reductions and 06_backward/manual_backward agree with torch's
+own functions and with autograd, and their mistake catalogues hold what they claim: every
+mistake is visibly wrong on the inputs below, every alternative is right on all of them.
+"""
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch.overrides import TorchFunctionMode
+from torch.utils._python_dispatch import TorchDispatchMode
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the catalogues import checker.catalogue
+    sys.path.insert(0, str(ROOT))
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+def load_module(relpath: str):
+    """Import a file by path: the kata folders start with digits, so no plain import works."""
+    path = ROOT / relpath
+    name = "tk_test_" + relpath.replace("/", "_").removesuffix(".py")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+reductions = load_module("solutions/03_reductions/reductions.py")
+manual_backward = load_module("solutions/06_backward/manual_backward.py")
+reductions_catalogue = load_module("checker/suites/03_reductions/reductions_catalogue.py").catalogue
+backward_catalogue = load_module("checker/suites/06_backward/manual_backward_catalogue.py").catalogue
+
+MANIFEST = {k["id"]: k for k in tomllib.loads((ROOT / "katas.toml").read_text())["kata"]}
+
+
+def generator(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+# --- the inputs every check below uses --------------------------------------------------------
+
+def guide_scores():
+    return torch.tensor([[10.0, 20.0, 30.0], [5.0, 10.0, 15.0]])
+
+
+def random_mask(shape, seed, empty_row=True):
+    """A random bool mask; with empty_row, the first slice along the last dim selects nothing."""
+    mask = torch.rand(shape, generator=generator(seed)) < 0.5
+    if empty_row:
+        mask[(0,) * (len(shape) - 1)] = False
+    return mask
+
+
+def reduction_cases():
+    """graded name -> list of argument tuples."""
+    g = generator(0)
+    table_cases = [
+        (guide_scores(),),
+        (torch.randn(5, 3, generator=g),),
+        (torch.randn(4, 4, generator=g, dtype=torch.float64),),
+        (torch.randint(-9, 10, (3, 7), generator=g),),
+    ]
+    masked_cases = []
+    for seed, (shape, dim, dtype) in enumerate([
+        ((4, 6), 1, torch.float32),
+        ((4, 6), -1, torch.float64),
+        ((5, 3), 0, torch.float32),
+        ((2, 3, 4), -2, torch.float32),
+        ((2, 3, 4), 0, torch.float64),
+    ]):
+        x = torch.randn(shape, generator=generator(100 + seed), dtype=dtype)
+        # An empty slice must exist along `dim`: clear one whole fibre along it.
+        mask = torch.rand(shape, generator=generator(200 + seed)) < 0.6
+        index = [0] * len(shape)
+        index[dim] = slice(None)
+        mask[tuple(index)] = False
+        masked_cases.append((x, mask, dim))
+    lse_cases = [
+        (torch.randn(3, 5, generator=g), 1),
+        (torch.randn(3, 5, generator=g, dtype=torch.float64), 0),
+        (torch.randn(2, 3, 4, generator=g), -1),
+        ((torch.rand(4, 6, generator=g) * 2 - 1) * 1e4, 1),           # magnitude up to 1e4, float32
+        (torch.full((2, 3), 1e4) + torch.arange(3.0), -1),              # every entry near +1e4
+        (torch.full((3, 2), -1e4) - torch.arange(2.0), 0),              # every entry near -1e4
+    ]
+    return {
+        "column_sums": table_cases,
+        "row_sums": table_cases,
+        "masked_mean": masked_cases,
+        "logsumexp": lse_cases,
+    }
+
+
+def backward_cases():
+    g = generator(1)
+    graph = [
+        (torch.tensor(2.0), torch.tensor(3.0), torch.tensor(4.0)),   # the guide's scalar graph
+        tuple(torch.randn(3, 4, generator=g) for _ in range(3)),
+        tuple(torch.randn(5, generator=g, dtype=torch.float64) for _ in range(3)),
+    ]
+    mse = []
+    for N, D, K, dtype in [(6, 3, 2, torch.float64), (5, 4, 1, torch.float64), (7, 2, 3, torch.float32),
+                           (4, 3, 3, torch.float64)]:
+        mse.append((torch.randn(N, D, generator=g, dtype=dtype), torch.randn(D, K, generator=g, dtype=dtype),
+                    torch.randn(K, generator=g, dtype=dtype), torch.randn(N, K, generator=g, dtype=dtype)))
+    ce = [
+        (torch.randn(5, 4, generator=g, dtype=torch.float64), torch.randint(0, 4, (5,), generator=g)),
+        (torch.randn(3, 6, generator=g), torch.randint(0, 6, (3,), generator=g)),
+        (torch.tensor([[1000.0, 0.0, -1000.0], [5.0, 800.0, 3.0]]), torch.tensor([2, 1])),   # large logits
+        (torch.randn(4, 3, generator=g, dtype=torch.float64) * 300, torch.randint(0, 3, (4,), generator=g)),
+    ]
+    return {"graph_grads": graph, "linear_mse_grads": mse, "softmax_cross_entropy_grad": ce}
+
+
+REDUCTION_CASES = reduction_cases()
+BACKWARD_CASES = backward_cases()
+
+
+def clone_args(args):
+    return tuple(a.clone() if isinstance(a, torch.Tensor) else a for a in args)
+
+
+def as_tuple(out):
+    return tuple(out) if isinstance(out, (tuple, list)) else (out,)
+
+
+# --- the references against torch ------------------------------------------------------------
+
+def test_sums_match_plain_python_totals():
+    for (scores,) in REDUCTION_CASES["column_sums"]:
+        rows = scores.tolist()
+        col = reductions.column_sums(scores)
+        row = reductions.row_sums(scores)
+        assert col.shape == (scores.shape[1],) and row.shape == (scores.shape[0],)
+        assert col.dtype == torch.sum(scores).dtype == row.dtype
+        assert col.tolist() == pytest.approx([sum(column) for column in zip(*rows)])
+        assert row.tolist() == pytest.approx([sum(r) for r in rows])
+
+
+def masked_mean_by_slices(x, mask, dim):
+    """An independent answer: move dim last, then average each slice's selected entries."""
+    xs = x.movedim(dim, -1)
+    ms = mask.movedim(dim, -1)
+    out = torch.zeros(xs.shape[:-1], dtype=x.dtype)
+    for index in torch.cartesian_prod(*(torch.arange(n) for n in out.shape)).reshape(-1, out.dim()):
+        index = tuple(index.tolist())
+        chosen = xs[index][ms[index]]
+        out[index] = chosen.mean() if chosen.numel() else 0.0
+    return out
+
+
+def test_masked_mean_matches_slice_by_slice_mean_and_gives_zero_for_empty_slices():
+    for x, mask, dim in REDUCTION_CASES["masked_mean"]:
+        got = reductions.masked_mean(x, mask, dim)
+        expected = masked_mean_by_slices(x, mask, dim)
+        torch.testing.assert_close(got, expected)
+        empty = ~mask.any(dim=dim)
+        assert empty.any(), "every case must contain an empty slice"
+        assert torch.all(got[empty] == 0) and not got.isnan().any()
+        # Where every entry is selected it is the ordinary mean.
+        torch.testing.assert_close(reductions.masked_mean(x, torch.ones_like(mask), dim), x.mean(dim=dim))
+
+
+def test_logsumexp_matches_torch_and_stays_finite_at_1e4():
+    for x, dim in REDUCTION_CASES["logsumexp"]:
+        got = reductions.logsumexp(x, dim)
+        assert got.dtype == x.dtype and torch.isfinite(got).all()
+        torch.testing.assert_close(got, torch.logsumexp(x, dim=dim))
+    big = torch.full((2, 3), 1e4)
+    assert torch.isinf(torch.exp(big)).all(), "the 1e4 case must really overflow a naive exp"
+
+
+def test_reductions_keep_device_dtype_and_inputs():
+    for name, cases in REDUCTION_CASES.items():
+        for args in cases:
+            before = clone_args(args)
+            out = getattr(reductions, name)(*args)
+            assert out.device == args[0].device
+            if args[0].is_floating_point():
+                assert out.dtype == args[0].dtype
+            for original, now in zip(before, args):
+                if isinstance(original, torch.Tensor):
+                    assert torch.equal(original, now), f"{name} modified its input"
+
+
+@pytest.mark.parametrize("name", ["column_sums", "row_sums", "masked_mean", "logsumexp"])
+def test_reduction_gradients_pass_gradcheck(name):
+    fn = getattr(reductions, name)
+    for args in REDUCTION_CASES[name]:
+        if not args[0].is_floating_point() or args[0].abs().max() > 100:
+            continue   # finite differences say nothing useful about integers or 1e4-sized entries
+        x = args[0].detach().double().requires_grad_(True)
+        rest = args[1:]
+        assert torch.autograd.gradcheck(lambda t: fn(t, *rest), (x,))
+
+
+def autograd_graph_grads(a, b, x):
+    a, b, x = (t.detach().clone().requires_grad_(True) for t in (a, b, x))
+    return torch.autograd.grad((x * (a + b)).sum(), (a, b, x))
+
+
+def autograd_linear_mse_grads(X, W, b, y):
+    W, b = W.detach().clone().requires_grad_(True), b.detach().clone().requires_grad_(True)
+    return torch.autograd.grad(F.mse_loss(X @ W + b, y), (W, b))
+
+
+def autograd_ce_grad(logits, targets):
+    logits = logits.detach().clone().requires_grad_(True)
+    return torch.autograd.grad(F.cross_entropy(logits, targets), (logits,))
+
+
+AUTOGRAD = {
+    "graph_grads": autograd_graph_grads,
+    "linear_mse_grads": autograd_linear_mse_grads,
+    "softmax_cross_entropy_grad": autograd_ce_grad,
+}
+
+
+@pytest.mark.parametrize("name", list(AUTOGRAD))
+def test_manual_gradients_match_autograd(name):
+    for args in BACKWARD_CASES[name]:
+        before = clone_args(args)
+        got = as_tuple(getattr(manual_backward, name)(*args))
+        expected = AUTOGRAD[name](*args)
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected):
+            assert g.dtype == e.dtype and g.device == e.device
+            assert torch.isfinite(g).all()
+            torch.testing.assert_close(g, e)
+        for original, now in zip(before, args):
+            assert torch.equal(original, now), f"{name} modified its input"
+
+
+def test_graph_grads_returns_separate_tensors():
+    a, b, x = BACKWARD_CASES["graph_grads"][1]
+    grads = manual_backward.graph_grads(a, b, x)
+    pointers = {g.data_ptr() for g in grads} | {t.data_ptr() for t in (a, b, x)}
+    assert len(pointers) == 6, "gradients must be new tensors, not the inputs or each other"
+
+
+# --- forbidden calls and vectorisation, as the suite will see them -----------------------------
+
+def resolve(dotted):
+    """The object a manifest name such as "torch.Tensor.backward" or "torch.func" refers to."""
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attr in parts[i:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise LookupError(dotted)
+
+
+class CallRecorder(TorchFunctionMode):
+    """Notes every torch function called while active (the same hook the suite refuses calls with)."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.calls.append(func)
+        return func(*args, **(kwargs or {}))
+
+
+def forbidden_calls_made(kata_id, name, fn, args):
+    forbidden = MANIFEST[kata_id].get("forbidden", {})
+    names = list(forbidden.get("*", [])) + list(forbidden.get(name, []))
+    targets = [resolve(n) for n in names]
+    with CallRecorder() as recorder:
+        fn(*clone_args(args))
+    hits = []
+    for func in recorder.calls:
+        for dotted, target in zip(names, targets):
+            module_name = getattr(func, "__module__", "") or ""
+            inside_module = isinstance(target, type(torch)) and (
+                module_name == target.__name__ or module_name.startswith(target.__name__ + "."))
+            if func is target or inside_module:
+                hits.append(dotted)
+    return hits
+
+
+class OpCounter(TorchDispatchMode):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.count += 1
+        return func(*args, **(kwargs or {}))
+
+
+def op_count(fn, args):
+    with OpCounter() as counter:
+        fn(*clone_args(args))
+    return counter.count
+
+
+def grown(name, args, factor=3):
+    """The same kind of input with `factor` times as many rows (2-D cases only)."""
+    def more_rows(t):
+        return t.repeat(factor, *([1] * (t.dim() - 1)))
+
+    if name == "linear_mse_grads":
+        X, W, b, y = args
+        return more_rows(X), W, b, more_rows(y)
+    # Every other kata's tensors all have the rows first; dims and other numbers stay as they are.
+    return tuple(more_rows(a) if isinstance(a, torch.Tensor) else a for a in args)
+
+
+def first_2d_case(cases, name):
+    return next(args for args in cases[name] if args[0].dim() == 2)
+
+
+def test_references_are_vectorised_and_use_nothing_forbidden():
+    for kata_id, module, cases in [("03_reductions/reductions", reductions, REDUCTION_CASES),
+                                   ("06_backward/manual_backward", manual_backward, BACKWARD_CASES)]:
+        for name, arg_list in cases.items():
+            fn = getattr(module, name)
+            for args in arg_list:
+                assert forbidden_calls_made(kata_id, name, fn, args) == []
+            args = first_2d_case(cases, name)
+            assert op_count(fn, args) == op_count(fn, grown(name, args)), f"{name} grows with rows"
+
+
+# --- the catalogues --------------------------------------------------------------------------
+
+CATALOGUES = [
+    ("03_reductions/reductions", reductions, reductions_catalogue, REDUCTION_CASES),
+    ("06_backward/manual_backward", manual_backward, backward_catalogue, BACKWARD_CASES),
+]
+DIFFERENTIABLE = {"column_sums", "row_sums", "masked_mean", "logsumexp"}
+
+
+def variant_ids(kind):
+    return [f"{kata_id}:{v.label}" for kata_id, _, cat, _ in CATALOGUES for v in getattr(cat, kind)]
+
+
+def variants(kind):
+    return [(kata_id, module, cases, v) for kata_id, module, cat, cases in CATALOGUES for v in getattr(cat, kind)]
+
+
+@pytest.mark.parametrize("kata_id, module, catalogue, cases", CATALOGUES, ids=[c[0] for c in CATALOGUES])
+def test_catalogue_covers_every_graded_name(kata_id, module, catalogue, cases):
+    graded = set(MANIFEST[kata_id]["graded"])
+    mistaken = {name for v in catalogue.mistakes for name in v.replaces}
+    assert len(catalogue.mistakes) >= 6 and len(catalogue.alternatives) >= 2
+    assert mistaken == graded
+    for v in catalogue.mistakes + catalogue.alternatives:
+        assert set(v.replaces) <= graded
+    assert len({v.label for v in catalogue.mistakes + catalogue.alternatives}) == \
+        len(catalogue.mistakes) + len(catalogue.alternatives), "labels must be unique"
+
+
+def outcome(fn, args, with_grad):
+    """What a grader can observe from one call: outputs, the inputs afterwards, and gradients.
+
+    Returns ("error", message) if the call raises.
+    """
+    args = clone_args(args)
+    if with_grad and args[0].is_floating_point():
+        args = (args[0].detach().clone().requires_grad_(True),) + args[1:]
+    try:
+        out = as_tuple(fn(*args))
+        grads = None
+        if args[0].requires_grad:
+            upstream = torch.randn(out[0].shape, generator=generator(7), dtype=out[0].dtype)
+            (grads,) = torch.autograd.grad(out[0], args[0], upstream, allow_unused=True)
+            grads = () if grads is None else (grads,)
+    except Exception as exc:  # a crash is one way to be wrong
+        return ("error", repr(exc))
+    inputs = tuple(a.detach() if isinstance(a, torch.Tensor) else a for a in args)
+    return ("ok", tuple(o.detach() for o in out), inputs, grads)
+
+
+def same_outcome(a, b, tolerance=None):
+    """tolerance=None means torch.testing's defaults for the dtype; else (rtol, atol)."""
+    rtol, atol = tolerance or (None, None)
+    if a[0] != "ok" or b[0] != "ok":
+        return False
+    for left, right in zip(a[1:], b[1:]):
+        if (left is None) != (right is None):
+            return False
+        if left is None:
+            continue
+        if len(left) != len(right):
+            return False
+        for x, y in zip(left, right):
+            if not isinstance(x, torch.Tensor):
+                if x != y:
+                    return False
+                continue
+            try:
+                torch.testing.assert_close(x, y, equal_nan=True, rtol=rtol, atol=atol)
+            except AssertionError:
+                return False
+    return True
+
+
+def first_difference(module, cases, variant, tolerance=None):
+    ((name, fn),) = variant.replaces.items()
+    reference = getattr(module, name)
+    with_grad = name in DIFFERENTIABLE
+    for args in cases[name]:
+        if not same_outcome(outcome(reference, args, with_grad), outcome(fn, args, with_grad), tolerance):
+            return args
+    return None
+
+
+@pytest.mark.parametrize("kata_id, module, cases, variant", variants("mistakes"), ids=variant_ids("mistakes"))
+def test_mistake_is_caught(kata_id, module, cases, variant):
+    ((name, fn),) = variant.replaces.items()
+    if variant.expect is None:
+        assert first_difference(module, cases, variant) is not None, "this mistake looks right on every input"
+        return
+    # A pinned status is the only thing wrong with it: the values are right (to 1e-3, because
+    # torch.logsumexp's own backward loses about three digits for float32 entries near 1e4)...
+    assert first_difference(module, cases, variant, tolerance=(1e-3, 1e-3)) is None
+    args = first_2d_case(cases, name)
+    # ...and what is wrong is what the status names.
+    if variant.expect == "forbidden-op":
+        assert forbidden_calls_made(kata_id, name, fn, args), "no forbidden call was made"
+    elif variant.expect == "not-vectorised":
+        assert op_count(fn, grown(name, args)) > op_count(fn, args)
+    else:
+        pytest.fail(f"unknown expect={variant.expect!r}")
+
+
+@pytest.mark.parametrize("kata_id, module, cases, variant", variants("alternatives"),
+                         ids=variant_ids("alternatives"))
+def test_alternative_is_accepted(kata_id, module, cases, variant):
+    ((name, fn),) = variant.replaces.items()
+    assert first_difference(module, cases, variant) is None
+    args = first_2d_case(cases, name)
+    assert forbidden_calls_made(kata_id, name, fn, args) == []
+    assert op_count(fn, args) == op_count(fn, grown(name, args))
