@@ -49,6 +49,10 @@ class KataFile(pytest.File):
         self.kata = kata
 
     def collect(self):
+        # The reference's results are computed here, at collection, so an item's time limit
+        # measures the learner's code only (and `import torch` is paid before any item runs).
+        from checker import runner
+        runner.plan(self.kata, self.config.getoption("kata_seed"), runner.devices_for(self.config.getoption("device")))
         for name in self.kata.graded:
             item = KataItem.from_parent(self, name=name, kata=self.kata)
             item.add_marker(pytest.mark.kata(self.kata.id))
@@ -84,6 +88,7 @@ class KataItem(pytest.Item):
         super().__init__(**kwargs)
         self.kata = kata
         self.user_properties.append(("kata", kata.id))
+        self.user_properties.append(("kata_file", os.path.relpath(self.path)))
 
     def runtest(self):
         __tracebackhide__ = True
@@ -131,12 +136,15 @@ def pytest_report_teststatus(report, config):
 
 def pytest_terminal_summary(terminalreporter):
     by_kata: dict[str, bool] = {}
+    files: dict[str, str] = {}
     for reports in terminalreporter.stats.values():
         for report in reports:
             if getattr(report, "when", None) != "call" or not hasattr(report, "user_properties"):
                 continue
-            kata_id = dict(report.user_properties).get("kata")
+            props = dict(report.user_properties)
+            kata_id = props.get("kata")
             if kata_id:
+                files[kata_id] = props.get("kata_file", f"exercises/{kata_id}.py")
                 by_kata[kata_id] = by_kata.get(kata_id, True) and report.passed
     if not by_kata:
         return
@@ -145,5 +153,5 @@ def pytest_terminal_summary(terminalreporter):
     order = {k.id: k.index for k in manifest.load()}
     todo = sorted((k for k, ok in by_kata.items() if not ok), key=lambda k: order.get(k, 0))
     if todo:
-        terminalreporter.write_line(f"next kata: exercises/{todo[0]}.py  (stuck? kata hint {todo[0]})")
+        terminalreporter.write_line(f"next kata: {files[todo[0]]}  (stuck? kata hint {todo[0]})")
     terminalreporter.write_line(f"katas solved: {solved}/{len(by_kata)}", bold=True, green=solved == len(by_kata))

@@ -176,6 +176,11 @@ def hint_line(kata: Kata) -> str:
     return f"stuck? run `kata hint {kata.id}`"
 
 
+def verdict_of(status: Status, message: str):
+    from checker.judge import Verdict
+    return Verdict(status, message)
+
+
 def finish(kata: Kata, name: str, verdict) -> TestResult:
     if verdict is None:
         return TestResult(kata.id, name, Status.PASSED, "", score=1.0)
@@ -186,13 +191,21 @@ def finish(kata: Kata, name: str, verdict) -> TestResult:
     return TestResult(kata.id, name, verdict.status, message)
 
 
-def judge_checks(kata: Kata, checks, expected, got) -> dict[str, object]:
-    """The first failing verdict per graded name (None when all of its checks pass)."""
+def judge_checks(kata: Kata, checks, expected, got, trusted: bool = True) -> dict[str, object]:
+    """The first failing verdict per graded name (None when all of its checks pass).
+
+    Results from a sandboxed child are untrusted: if they do not have the shape a judge
+    expects, that is the submission's failure, never the grader's crash."""
     verdicts: dict[str, object] = {}
     for check, exp, res in zip(checks, expected, got):
         if verdicts.get(check.name) is not None:
             continue
-        verdicts[check.name] = check.judge(exp, res)
+        try:
+            verdicts[check.name] = check.judge(exp, res)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, RuntimeError) as exc:
+            if trusted:
+                raise
+            verdicts[check.name] = verdict_of(Status.CRASHED, f"your code's results could not be read ({exc!r}).")
     return verdicts
 
 
@@ -209,14 +222,13 @@ def grade_kata(kata: Kata, target: Target, executor, *, seed: int = 0, devices=(
     result = KataResult(kata.id, kata.title)
     if outcome.results is None:
         for name in graded:
-            verdict = type("V", (), {"status": outcome.status, "message": outcome.message})()
-            result.tests.append(finish(kata, name, verdict))
+            result.tests.append(finish(kata, name, verdict_of(outcome.status, outcome.message)))
     else:
         got, position = [], 0
         for check in checks:
             got.append(outcome.results[position:position + len(check.specs)])
             position += len(check.specs)
-        verdicts = judge_checks(kata, checks, expected, got)
+        verdicts = judge_checks(kata, checks, expected, got, getattr(executor, "trusted_results", True))
         result.tests = [finish(kata, name, verdicts.get(name)) for name in graded]
     result.duration_s = time.perf_counter() - started
     return result
