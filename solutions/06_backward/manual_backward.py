@@ -23,6 +23,8 @@ dL/dlogits = (softmax(logits) - one_hot(targets)) / N. The softmax must subtract
 maximum before exp(), or logits in the hundreds overflow to inf and the result turns to NaN.
 
 Autograd is switched off for this kata: no .backward(), torch.autograd or torch.func.
+Work on whole tensors too: a Python loop over rows is refused, since the checker counts the
+operations your code runs at two input sizes.
 """
 import torch
 import torch.nn.functional as F

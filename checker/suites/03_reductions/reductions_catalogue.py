@@ -13,12 +13,10 @@ def column_sums(scores):
     return scores.sum(dim=1)
 
 
-@catalogue.mistake("column_sums adds the rows up in a Python loop", expect="not-vectorised")
-def column_sums(scores):
-    total = torch.zeros_like(scores[0])
-    for row in scores:
-        total = total + row
-    return total
+@catalogue.mistake("row_sums adds up one student at a time in a Python loop over rows", expect="not-vectorised")
+def row_sums(scores):
+    # Right values and dtype (each .sum() promotes like torch.sum), but a few ops per row.
+    return torch.stack([row.sum() for row in scores])
 
 
 @catalogue.mistake("row_sums leaves keepdim=True in: shape (S, 1) instead of (S,)")
@@ -40,6 +38,13 @@ def masked_mean(x, mask, dim):
 def masked_mean(x, mask, dim):
     weights = mask.to(x.dtype)
     return (x * weights).sum(dim=dim) / weights.sum(dim=dim)
+
+
+@catalogue.mistake("masked_mean patches 0 / 0 afterwards with torch.nan_to_num: right values, NaN gradients")
+def masked_mean(x, mask, dim):
+    weights = mask.to(x.dtype)
+    # The NaN is replaced in the forward pass, but backward still divides by the zero count.
+    return torch.nan_to_num((x * weights).sum(dim=dim) / weights.sum(dim=dim))
 
 
 @catalogue.mistake("masked_mean uses x[mask].mean(): boolean indexing flattens, so one mean for everything")

@@ -1,0 +1,59 @@
+"""Hidden suite for 06_backward/manual_backward.
+
+The inputs never require grad (the spec says so), so every check is grad=False: the learner's
+outputs *are* gradients, compared value for value with the reference's.
+"""
+import torch
+
+from checker.suite import Case, Suite, strided, transposed
+
+suite = Suite("06_backward/manual_backward")
+
+
+def same_shape_case(g, *shape, dtype=torch.float32, wrap=lambda t: t):
+    return Case(*(wrap(g.randn(*shape, dtype=dtype)) for _ in range(3)))
+
+
+@suite.function("graph_grads", grad=False, output_names=("dz/da", "dz/db", "dz/dx"),
+                vectorised=lambda g, n: same_shape_case(g, n, n))
+def graph_grads_cases(g):
+    yield Case(torch.tensor(2.0), torch.tensor(3.0), torch.tensor(4.0))   # the guide's scalar graph
+    yield same_shape_case(g, 1)
+    yield same_shape_case(g, 4)
+    yield same_shape_case(g, 2, 3, dtype=torch.float64)
+    yield same_shape_case(g, 3, 4, wrap=transposed)
+    yield Case(g.randn(3, 5), strided(g.randn(3, 5)), transposed(g.randn(3, 5)))
+    yield same_shape_case(g, 2, 3, 4)
+
+
+def mse_case(g, n, d, k, dtype=torch.float32, scale=1.0):
+    return Case(g.randn(n, d, dtype=dtype, scale=scale), g.randn(d, k, dtype=dtype),
+                g.randn(k, dtype=dtype), g.randn(n, k, dtype=dtype, scale=scale))
+
+
+@suite.function("linear_mse_grads", grad=False, output_names=("dL/dW", "dL/db"),
+                vectorised=lambda g, n: mse_case(g, n, n, n))
+def linear_mse_grads_cases(g):
+    yield mse_case(g, 1, 1, 1)
+    yield mse_case(g, 12, 3, 1)                         # K = 1: a single output column
+    yield mse_case(g, 2, 5, 4)                          # fewer rows than outputs
+    yield mse_case(g, 5, 3, 2)                          # K > 1: the mean is over N*K entries
+    yield mse_case(g, 6, 4, 3, torch.float64, scale=100.0)
+    yield Case(transposed(g.randn(6, 3)), g.randn(3, 2), g.randn(2), g.randn(6, 2))
+    yield Case(g.randn(5, 4), transposed(g.randn(4, 3)), g.randn(3), strided(g.randn(5, 3)))
+
+
+def ce_case(g, n, c, dtype=torch.float32, scale=1.0, wrap=lambda t: t):
+    return Case(wrap(g.randn(n, c, dtype=dtype, scale=scale)), g.randint(0, c, (n,)))
+
+
+@suite.function("softmax_cross_entropy_grad", grad=False, vectorised=lambda g, n: ce_case(g, n, n))
+def softmax_cross_entropy_grad_cases(g):
+    yield ce_case(g, 1, 1)                              # one class: the gradient is exactly 0
+    yield ce_case(g, 1, 4)
+    yield Case(torch.tensor([[1000.0, 0.0, -1000.0]]), torch.tensor([2]))   # exp(1000) is inf
+    yield ce_case(g, 3, 5)
+    yield ce_case(g, 4, 3, torch.float64)
+    yield ce_case(g, 5, 4, scale=1000.0)                # large logits in float32
+    yield ce_case(g, 4, 6, torch.float64, scale=1000.0) # float64 overflows past about 709 too
+    yield ce_case(g, 6, 4, wrap=transposed)
