@@ -5,6 +5,7 @@ Both are context managers used by the probe runtime, in-process and in the sandb
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 
 import torch
@@ -22,6 +23,7 @@ class ForbiddenCall(BaseException):
         self.name = name
 
 
+@functools.lru_cache(maxsize=None)
 def _lookup(dotted: str):
     """Resolve 'torch.nn.LayerNorm' or 'torch.optim' to the object, or None if absent."""
     parts = dotted.split(".")

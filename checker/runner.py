@@ -140,6 +140,8 @@ class InProcess:
 
     def __init__(self):
         self._modules: dict[tuple[str, str], object] = {}
+        # Kata inputs are tiny: one thread avoids the pool's start-up and contention costs.
+        torch.set_num_threads(1)
 
     def load(self, target: Target):
         if target.namespace is not None:

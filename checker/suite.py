@@ -82,7 +82,8 @@ def nn_model(*layers, frozen=(), device=None) -> dict:
     spec = [[l[0], list(l[1]), dict(l[2]) if len(l) > 2 else {}] for l in layers]
     if device:
         for layer in spec:
-            layer[2].setdefault("device", device)
+            if layer[0] in ("Linear", "LayerNorm", "Embedding"):   # layers that own parameters
+                layer[2].setdefault("device", device)
     return {"__arg__": "nn", "layers": spec, "frozen": list(frozen)}
 
 
