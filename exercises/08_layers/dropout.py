@@ -11,8 +11,8 @@
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
 #   dropout, Dropout:
-#       torch.nn.functional.dropout, torch.dropout, torch.Tensor.dropout, torch.native_dropout,
-#       torch.nn.Dropout, torch.nn.functional.alpha_dropout, torch.alpha_dropout,
+#       torch.nn.functional.dropout, torch.dropout, torch.native_dropout, torch.nn.Dropout,
+#       torch.nn.functional.alpha_dropout, torch.alpha_dropout,
 #       torch.nn.functional.feature_alpha_dropout, torch.feature_alpha_dropout,
 #       torch.feature_dropout, torch.nn.functional.dropout1d, torch.nn.functional.dropout2d,
 #       torch.nn.functional.dropout3d
