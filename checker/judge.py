@@ -47,14 +47,15 @@ def spec_summary(value) -> str:
         if kind in ("transposed", "strided"):
             return f"{spec_summary(value['value'])} (non-contiguous)"
         if kind == "param":
-            return f"{spec_summary(value['value'])} (leaf, requires_grad, .grad set)"
+            grad = ".grad set" if value.get("grad") is not None else ".grad None"
+            return f"{spec_summary(value['value'])} (leaf, requires_grad, {grad})"
         if kind == "nn":
             return "nn.Sequential(" + ", ".join(f"{c}{tuple(a)}" for c, a, _ in value["layers"]) + ")"
         if kind == "dtype":
             return f"torch.{value['name']}"
     if isinstance(value, (list, tuple)):
-        inner = ", ".join(spec_summary(v) for v in value[:6])
-        return f"[{inner}{', ...' if len(value) > 6 else ''}]"
+        inner = ", ".join(spec_summary(v) for v in value[:6]) + (", ..." if len(value) > 6 else "")
+        return f"({inner}{',' if len(value) == 1 else ''})" if isinstance(value, tuple) else f"[{inner}]"
     return repr(value)
 
 

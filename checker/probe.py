@@ -113,6 +113,9 @@ def _build_nn(spec: dict, device: str) -> torch.nn.Module:
     return model
 
 
+_MAX_ITEMS = 1000   # long enough for a loss trajectory, short enough to bound a reply
+
+
 def describe(value, depth: int = 0):
     """A learner's return value as plain data. Unknown objects become their type's name only:
     the judge never calls a learner object's __eq__ or __repr__."""
@@ -132,7 +135,7 @@ def describe(value, depth: int = 0):
         }
     if isinstance(value, (tuple, list)):
         return {"__out__": type(value).__name__ if type(value) in (tuple, list) else "object",
-                "items": [describe(v, depth + 1) for v in value[:64]], "length": len(value)}
+                "items": [describe(v, depth + 1) for v in value[:_MAX_ITEMS]], "length": len(value)}
     if value is None or type(value) in (bool, int, float, str):
         return value
     return {"__out__": "object", "type": type(value).__name__}

@@ -403,8 +403,11 @@ def _compare_grads(exp, res, argnames, case, rtol, atol) -> str | None:
             return f"no gradient reaches {label}: the result does not depend on it through autograd."
         if e is not None:
             problem = J.compare(_t(e), _t(g), f"the gradient with respect to {label}", rtol, atol)
+            if problem and not bool(torch.isfinite(g).all()) and bool(torch.isfinite(e).all()):
+                return problem + ("\n  (the values were right but the gradient is not finite: look for a "
+                                  "division by zero or a sqrt/log of zero that torch.where or nan_to_num hides)")
             if problem:
-                return problem + "\n  (values were right, so look for a step that breaks or reshapes the graph)"
+                return problem + "\n  (the values were right, so look for a step that breaks or reshapes the graph)"
     return None
 
 
