@@ -18,6 +18,7 @@ import linecache
 import sys
 import traceback
 import types
+import warnings
 
 import torch
 
@@ -199,7 +200,9 @@ class _Run:
     def __call__(self, fn, *args, **kwargs):
         guard = Forbid(self.forbidden)
         try:
-            with guard:
+            # Warnings raised by learner code would only clutter reports (or flood them).
+            with guard, warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 return True, fn(*args, **kwargs)
         except ForbiddenCall as exc:
             return False, {"forbidden": exc.name}
