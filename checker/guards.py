@@ -136,6 +136,12 @@ class CountOps(TorchDispatchMode):
         super().__init__()
         self.count = 0
 
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        # torch wraps __torch_dispatch__ in a dynamo guard whose first use imports
+        # torch._dynamo (~1.5 s). Learner code is never compiled under this counter.
+        return False
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         self.count += 1
         return func(*args, **(kwargs or {}))
