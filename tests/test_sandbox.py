@@ -1,0 +1,457 @@
+"""The sandbox contains each threat, at every isolation level this machine can give.
+
+Each test runs against a fork server per level: "auto" (the best available), and, when running as
+root, forced-down "uid" and "rlimits" servers, so the fallbacks used where namespaces are forbidden
+(e.g. a Gradescope container) are exercised too. A protection that a level lacks makes the test
+skip with the reason, never pass vacuously. The attacks live in tests/sandbox_entries.py.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import sysconfig
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from checker import ROOT, wire
+from checker.sandbox import ForkServer, Limits, Outcome, SandboxError, detect_isolation
+
+HERE = Path(__file__).resolve().parent
+ENTRY = "sandbox_entries:serve"
+QUICK = Limits(wall_s=20)            # generous: the machine may be busy; only timeouts use short walls
+SHORT = Limits(wall_s=1.0)
+IS_ROOT = os.geteuid() == 0
+SECRET_ENV = "TORCHKATA_SANDBOX_TEST_SECRET"
+
+
+@pytest.fixture(scope="module")
+def secrets_dir():
+    """A world-readable directory (and file) that only hiding can protect, outside /tmp so that the
+    private /tmp does not hide it by accident."""
+    base = Path(tempfile.mkdtemp(prefix="tk-sandbox-test-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
+    base.chmod(0o755)
+    hidden = base / "answers"
+    hidden.mkdir(mode=0o755)
+    (hidden / "reference.py").write_text("ANSWER = 42\n")
+    (base / "results.json").write_text('{"score": 100}')
+    (base / "public.txt").write_text("anyone may read this")
+    for f in (hidden / "reference.py", base / "results.json", base / "public.txt"):
+        f.chmod(0o644)
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
+
+
+LEVELS = ["auto"] + (["uid", "rlimits"] if IS_ROOT else [])
+
+
+@pytest.fixture(scope="module", params=LEVELS)
+def server(request, secrets_dir):
+    os.environ[SECRET_ENV] = "hunter2"
+    try:
+        srv = ForkServer(ENTRY, hidden_paths=[secrets_dir / "answers", secrets_dir / "results.json"],
+                         sys_path=[HERE], isolation=request.param)
+        srv.start()
+    finally:
+        del os.environ[SECRET_ENV]
+    print(f"\n[{request.param}] isolation: {srv.isolation}")
+    yield srv
+    srv.close()
+
+
+def call(server: ForkServer, action: str, limits: Limits = QUICK, **args) -> Outcome:
+    return server.run(json.dumps({"action": action, **args}).encode(), limits)
+
+
+def answer(outcome: Outcome):
+    assert outcome.status == "ok", (outcome.status, outcome.detail, outcome.output)
+    return json.loads(outcome.payload)
+
+
+def needs(server: ForkServer, *protections: str) -> None:
+    missing = [p for p in protections if p not in server.isolation["protections"]]
+    if missing:
+        pytest.skip(f"isolation level {server.isolation['level']!r} lacks {', '.join(missing)}")
+
+
+def still_works(server: ForkServer) -> None:
+    assert answer(call(server, "echo", value=7)) == {"echo": 7}
+
+
+def pids_named(marker: str) -> list[int]:
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                comm = Path(f"/proc/{name}/comm").read_text().strip()
+                state = Path(f"/proc/{name}/stat").read_text().rpartition(")")[2].split()[0]
+            except OSError:
+                continue
+            if comm == marker and state not in ("Z", "X"):
+                found.append(int(name))
+    return found
+
+
+# --- plain runs ------------------------------------------------------------------------------------
+
+def test_a_run_returns_the_entry_answer_and_its_output(server):
+    outcome = call(server, "echo", value=[1, "two"])
+    assert answer(outcome) == {"echo": [1, "two"]}
+    assert outcome.output == "hello from the child\n"
+    assert outcome.exit_code == 0 and outcome.signal is None
+
+
+def test_tensors_cross_as_wire_data(server):
+    x = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+    outcome = call(server, "tensors", wire=wire.encode({"x": x, "label": "probe"}).hex())
+    assert outcome.status == "ok", outcome.detail
+    reply = wire.decode(outcome.payload)
+    torch.testing.assert_close(reply["twice"], x * 2)
+    assert reply["sum"].item() == x.sum().item() and reply["label"] == "probe"
+
+
+def test_the_child_is_limited_and_pinned(server):
+    limits = Limits(wall_s=20, memory_bytes=3 << 30, threads=2, file_bytes=1 << 20)
+    info = answer(call(server, "info", limits))
+    assert info["threads"] == 2
+    assert info["stdin"] == ""                                       # fd 0 is /dev/null
+    assert info["limits"]["RLIMIT_AS"] == [3 << 30, 3 << 30]
+    assert info["limits"]["RLIMIT_FSIZE"] == [1 << 20, 1 << 20]
+    assert info["limits"]["RLIMIT_CORE"] == [0, 0]
+    assert info["limits"]["RLIMIT_CPU"][1] > 0
+    assert info["no_new_privs"]
+    assert SECRET_ENV not in info["env"]                             # the grader's environment stays home
+    assert info["env"]["OMP_NUM_THREADS"] == "1"
+    if "uid-drop" in server.isolation["protections"]:
+        assert info["uid"] != 0 and info["gid"] != 0
+        assert info["limits"]["RLIMIT_NPROC"] == [limits.max_processes] * 2
+
+
+def test_the_fork_server_imported_nothing_of_the_grader(server):
+    modules = answer(call(server, "info"))["modules"]
+    assert "torch" in modules and "checker.wire" in modules and "sandbox_entries" in modules
+    leaked = [m for m in modules if m.split(".")[0] in ("pytest", "_pytest", "test_sandbox", "conftest")
+              or m.startswith(("checker.suites", "checker.course", "checker.runner", "solutions"))]
+    assert leaked == []
+
+
+# --- time ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("action", ["busy", "sleep"])
+def test_a_run_past_its_wall_time_is_stopped(server, action):
+    outcome = call(server, action, SHORT)
+    assert outcome.status == "timeout", outcome.detail
+    assert outcome.payload is None
+    still_works(server)
+
+
+# --- memory ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("action", ["torch_bomb", "list_bomb", "python_bomb"])
+def test_a_memory_bomb_is_reported_as_memory(server, action):
+    outcome = call(server, action, Limits(wall_s=20, memory_bytes=2 << 30))
+    assert outcome.status == "memory", (outcome.status, outcome.detail)
+    assert "memory" in outcome.detail.lower() or "MemoryError" in outcome.detail
+    still_works(server)
+
+
+def test_an_entry_may_catch_the_memory_error_itself(server):
+    reply = answer(call(server, "torch_bomb_caught", Limits(wall_s=20, memory_bytes=2 << 30)))
+    assert reply["error"] == "RuntimeError" and "allocate" in reply["message"]
+
+
+# --- crashes and early exits ---------------------------------------------------------------------------------
+
+def test_a_segfault_is_a_crash_with_its_signal(server):
+    outcome = call(server, "segfault")
+    assert (outcome.status, outcome.signal) == ("crashed", "SIGSEGV")
+    assert "Segmentation fault" in outcome.output              # faulthandler shows where
+    still_works(server)
+
+
+@pytest.mark.parametrize("action, words", [
+    ("os_exit", "exited with code 0 before returning a result"),
+    ("sys_exit", "sys.exit(0)"),
+    ("keyboard_interrupt", "KeyboardInterrupt"),
+])
+def test_leaving_early_is_a_crash_even_with_exit_code_zero(server, action, words):
+    outcome = call(server, action)
+    assert outcome.status == "crashed" and outcome.payload is None
+    assert words in outcome.detail
+    still_works(server)
+
+
+def test_a_run_that_kills_itself_is_not_ok(server):
+    outcome = call(server, "self_kill")
+    assert outcome.status in ("memory", "crashed") and outcome.signal == "SIGKILL"
+    still_works(server)
+
+
+def test_an_entry_must_return_bytes(server):
+    outcome = call(server, "not_bytes", raw=True)
+    assert outcome.status == "crashed" and "not bytes" in outcome.detail
+
+
+def test_a_crash_does_not_disturb_the_next_run(server):
+    for action in ("segfault", "os_exit", "keyboard_interrupt"):
+        assert call(server, action).status == "crashed"
+        assert answer(call(server, "echo", value=action)) == {"echo": action}
+
+
+# --- processes left behind ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def drop_box():
+    """A world-writable directory a daemon can write into, where the filesystem is shared."""
+    path = Path(tempfile.mkdtemp(prefix="tk-sandbox-drop-"))
+    path.chmod(0o777)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_daemonised_grandchild_dies_with_its_run(server, drop_box):
+    marker = "tk-" + secrets.token_hex(4)
+    heartbeat = drop_box / "heartbeat"
+    outcome = call(server, "daemon", marker=marker, path=str(heartbeat))
+    assert answer(outcome) == {"started": True}
+    assert pids_named(marker) == [], "a process of the run outlived it"
+    if "private-tmp" not in server.isolation["protections"]:
+        # Shared filesystem: the daemon did write while the run lasted, and never after.
+        assert heartbeat.exists() and heartbeat.read_text()
+        size = heartbeat.stat().st_size
+        time.sleep(0.3)
+        assert heartbeat.stat().st_size == size, "something kept writing after the run ended"
+    still_works(server)
+
+
+def test_a_hanging_run_with_a_daemon_is_killed_whole(server, drop_box):
+    marker = "tk-" + secrets.token_hex(4)
+    seen_alive = []
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(
+        outcome=call(server, "daemon", Limits(wall_s=3.0), marker=marker, path=str(drop_box / "beat"), hang=True)))
+    worker.start()
+    deadline = time.monotonic() + 30
+    while worker.is_alive() and time.monotonic() < deadline and not seen_alive:
+        seen_alive = pids_named(marker)
+        time.sleep(0.02)
+    worker.join(60)
+    assert seen_alive, "the test never saw the daemon, so it proves nothing"
+    assert result["outcome"].status == "timeout"
+    assert pids_named(marker) == []
+    for pid in seen_alive:
+        assert not Path(f"/proc/{pid}").exists() or \
+            Path(f"/proc/{pid}/comm").read_text().strip() != marker
+
+
+def test_shared_memory_does_not_outlive_the_run(server):
+    if not {"ipc-namespace", "uid-drop"} & set(server.isolation["protections"]):
+        pytest.skip("no IPC namespace and no uid of its own: the run's segments cannot be told apart")
+    reply = answer(call(server, "keep_shared_memory"))
+    assert reply["shmid"] >= 0
+    rows = Path("/proc/sysvipc/shm").read_text().splitlines()
+    header = rows[0].split()
+    owners = [dict(zip(header, row.split())) for row in rows[1:]]
+    assert [o for o in owners if str(reply["uid"]) in (o["uid"], o["cuid"])] == []
+
+
+def test_the_process_count_is_limited(server):
+    needs(server, "process-limit")
+    limits = Limits(wall_s=30, max_processes=16)
+    reply = answer(call(server, "fork_many", limits, count=100))
+    assert reply["children"] < 16 and reply["error"] == "BlockingIOError"
+    still_works(server)
+
+
+# --- nothing of one run reaches another ---------------------------------------------------------------
+
+def test_a_run_cannot_find_earlier_or_concurrent_runs_in_its_memory(server):
+    """In batch grading every submission gets the same hidden inputs: a run that could read another
+    run's request (its source) or answer (its outputs) out of memory inherited from the fork server
+    could copy them. Runs carry a secret in request, output and answer; another run scans its own
+    memory for it."""
+    marker = "TKLEAK-"
+    earlier, concurrent = (marker + secrets.token_hex(8) for _ in range(2))
+    assert answer(call(server, "secret_run", secret=earlier)) == {"secret": earlier}
+    result = {}
+    holder = threading.Thread(target=lambda: result.update(
+        outcome=call(server, "secret_run", Limits(wall_s=30), secret=concurrent, linger=3)))
+    holder.start()
+    time.sleep(1.0)                       # the concurrent run has printed and is lingering
+    found = answer(call(server, "scan_memory", Limits(wall_s=30), marker=marker))["found"]
+    holder.join(60)
+    assert answer(result["outcome"]) == {"secret": concurrent}
+    leaked = [f for f in found if f in (earlier, concurrent)]
+    assert leaked == [], f"found other runs' secrets in memory: {leaked}"
+
+
+# --- output and answer sizes -----------------------------------------------------------------------------------
+
+def test_huge_output_is_cut_and_reported(server):
+    limits = Limits(wall_s=60, output_bytes=10_000)
+    outcome = call(server, "shout", limits, bytes=100_000_000)
+    assert answer(outcome) == {"printed": 100_000_000}
+    assert outcome.output_bytes == 100_000_000
+    assert len(outcome.output) < 10_000 + 200
+    assert "bytes of output cut" in outcome.output
+    assert outcome.output.startswith("y") and outcome.output.endswith("y\n")
+
+
+def test_an_answer_over_the_limit_is_refused(server):
+    outcome = call(server, "big_answer", Limits(wall_s=20, result_bytes=1 << 20), bytes=(1 << 20) + 1)
+    assert outcome.status == "result-too-large" and outcome.payload is None
+    at_limit = call(server, "big_answer", Limits(wall_s=20, result_bytes=1 << 20), bytes=1 << 20)
+    assert at_limit.status == "ok" and at_limit.payload == b"z" * (1 << 20)
+
+
+# --- what the child can see and touch ------------------------------------------------------------------------
+
+def test_hidden_paths_cannot_be_read(server, secrets_dir):
+    needs(server, "hidden-paths")
+    assert answer(call(server, "read", path=str(secrets_dir / "public.txt")))["ok"] == "anyone may read this"
+    assert answer(call(server, "listdir", path=str(secrets_dir / "answers"))) == {"ok": []}
+    assert "error" in answer(call(server, "read", path=str(secrets_dir / "answers" / "reference.py")))
+    assert answer(call(server, "read", path=str(secrets_dir / "results.json"))) == {"ok": ""}
+    call(server, "write", path=str(secrets_dir / "results.json"))   # a hidden file is /dev/null: writes vanish
+    assert (secrets_dir / "results.json").read_text() == '{"score": 100}'
+
+
+def test_without_namespaces_readable_hidden_paths_are_warned_about(server, secrets_dir):
+    if "hidden-paths" in server.isolation["protections"]:
+        pytest.skip("this level hides paths itself")
+    assert any(str(secrets_dir / "answers") in w for w in server.isolation["warnings"])
+
+
+def test_the_private_tmp_hides_the_host_tmp(server, drop_box):
+    needs(server, "private-tmp")
+    (drop_box / "note").write_text("host tmp")
+    (drop_box / "note").chmod(0o644)
+    assert "error" in answer(call(server, "read", path=str(drop_box / "note")))
+    shown = server.run(json.dumps({"action": "read", "path": str(drop_box / "note")}).encode(), QUICK,
+                       visible_paths=[drop_box])
+    assert answer(shown) == {"ok": "host tmp"}
+
+
+def test_the_network_is_refused(server):
+    needs_any = {"network-namespace", "seccomp-network"} & set(server.isolation["protections"])
+    if not needs_any:
+        pytest.skip("no network isolation at this level")
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    try:
+        reply = answer(call(server, "connect", port=listener.getsockname()[1]))
+        assert "error" in reply
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("where", ["checker", "site-packages"])
+def test_code_directories_cannot_be_poisoned(server, where):
+    protections = server.isolation["protections"]
+    if "uid-drop" not in protections and "read-only-filesystem" not in protections:
+        pytest.skip("learner code runs as the grader's user here; it could really write")
+    target = Path(ROOT / "checker" / "sitecustomize.py") if where == "checker" else \
+        Path(sysconfig.get_paths()["purelib"]) / "torchkata_planted.pth"
+    assert not target.exists()
+    try:
+        assert "error" in answer(call(server, "write", path=str(target)))
+        assert not target.exists()
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def test_the_grader_process_cannot_be_inspected(server):
+    protections = server.isolation["protections"]
+    if "uid-drop" not in protections and "pid-namespace" not in protections:
+        pytest.skip("same user as the grader: /proc/<grader> is readable")
+    reply = answer(call(server, "peek_proc", pid=os.getpid()))
+    assert "error" in reply["environ"]
+    if "pid-namespace" in protections:      # only the keeper (pid 1) and the runner itself
+        assert not reply["visible"] and reply["pids"] == [1, 2]
+    server_env = answer(call(server, "peek_proc", pid=server.pid))["environ"]
+    assert "error" in server_env
+
+
+def test_limits_cannot_be_raised_again(server):
+    needs(server, "uid-drop")
+    reply = answer(call(server, "raise_limits"))
+    assert all("error" in attempt for attempt in reply.values()), reply
+
+
+# --- the server as a whole ------------------------------------------------------------------------------------
+
+def test_parallel_runs_from_threads_keep_their_own_answers(server):
+    outcomes = {}
+
+    def worker(n):
+        outcomes[n] = call(server, "sleep", Limits(wall_s=1.0)) if n == 0 else call(server, "echo", value=n)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert outcomes[0].status == "timeout"
+    assert all(answer(outcomes[n]) == {"echo": n} for n in range(1, 6))
+
+
+def test_many_runs_in_a_row(server):
+    times = []
+    for i in range(30):
+        started = time.perf_counter()
+        assert answer(call(server, "echo", value=i)) == {"echo": i}
+        times.append(time.perf_counter() - started)
+    print(f"\n[{server.isolation['level']}] round trip per run: median {statistics.median(times) * 1000:.1f} ms, "
+          f"min {min(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms over {len(times)} runs")
+
+
+def test_a_dead_fork_server_is_restarted():
+    with ForkServer(ENTRY, sys_path=[HERE]) as srv:
+        still_works(srv)
+        os.kill(srv.pid, 9)
+        time.sleep(0.2)
+        still_works(srv)
+        assert srv.restarts == 1
+
+
+def test_a_dead_fork_server_fails_its_runs_cleanly():
+    with ForkServer(ENTRY, sys_path=[HERE]) as srv:
+        result = {}
+        worker = threading.Thread(target=lambda: result.update(outcome=call(srv, "sleep", Limits(wall_s=30))))
+        worker.start()
+        time.sleep(0.5)
+        os.kill(srv.pid, 9)
+        worker.join(30)
+        assert result["outcome"].status == "sandbox-error"
+        still_works(srv)
+
+
+def test_detect_isolation_agrees_with_a_started_server(server):
+    if server.isolation_setting != "auto":
+        pytest.skip("compared once, for the automatic level")
+    report = detect_isolation(server.hidden_paths)
+    assert report["level"] == server.isolation["level"]
+    assert set(report["protections"]) == set(server.isolation["protections"])
+
+
+def test_unknown_isolation_is_refused():
+    with pytest.raises(SandboxError):
+        detect_isolation(isolation="bulletproof")
+
+
+@pytest.mark.skipif(IS_ROOT, reason="as root every level is available")
+def test_an_unavailable_isolation_level_is_refused_not_faked():
+    with pytest.raises(SandboxError):
+        ForkServer(ENTRY, sys_path=[HERE], isolation="uid").start()
