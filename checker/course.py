@@ -36,9 +36,25 @@ class Sandboxed:
         self.limits = limits
         self.server = sandbox.ForkServer("checker.probe:serve", hidden_paths=[str(p) for p in hidden_paths],
                                          threads=threads)
-        self.server.start()
-        self.isolation = sandbox.detect_isolation()
         self.captured: dict[str, str] = {}
+        # The server's own `import torch` runs on the other core while this process plans.
+        self._start_error: BaseException | None = None
+        self._starting = threading.Thread(target=self._start, daemon=True)
+        self._starting.start()
+
+    def _start(self):
+        try:
+            self.server.start()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the grading thread
+            self._start_error = exc
+
+    @property
+    def isolation(self) -> dict:
+        """What was actually applied, with warnings for what was not."""
+        self._starting.join()
+        if self._start_error is not None:
+            raise self._start_error
+        return self.server.isolation
 
     def close(self):
         self.server.close()
@@ -46,6 +62,7 @@ class Sandboxed:
     def run(self, target: Target, specs: list[dict]) -> Outcome:
         if target.problem:
             return Outcome(status=Status.IMPORT_ERROR, message=target.problem)
+        self.isolation   # noqa: B018 - waits for the server, raising if it could not start
         request = wire.encode({"filename": target.display, "source": target.source, "specs": specs,
                                "threads": self.limits.threads})
         outcome = self.server.run(request, self.limits)
@@ -58,6 +75,10 @@ class Sandboxed:
         if outcome.status == "memory":
             return Outcome(status=Status.MEMORY, message=(
                 f"your code ran out of memory (limit {self.limits.memory_bytes >> 20} MiB) and was stopped."))
+        if outcome.status == "sandbox-error":
+            return Outcome(status=Status.CRASHED, message=(
+                f"the grading sandbox failed while running this kata ({outcome.detail}); "
+                f"this may not be your code's fault: ask course staff to re-grade."))
         if outcome.status != "ok":
             return Outcome(status=Status.CRASHED, message=f"your code crashed the process that ran it: {outcome.detail}")
         try:
@@ -120,10 +141,15 @@ def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, 
 
 def _executor(args):
     if args.isolation == "none":
-        return runner.InProcess(), {"level": "none", "protections": [], "warnings": [
+        return runner.InProcess()
+    return Sandboxed(make_limits(args), HIDDEN_PATHS + _results_paths(args))
+
+
+def _isolation(executor) -> dict:
+    if isinstance(executor, runner.InProcess):
+        return {"level": "none", "protections": [], "warnings": [
             "--isolation none: learner code ran inside the grader; use it only for trusted code"]}
-    executor = Sandboxed(make_limits(args), HIDDEN_PATHS + _results_paths(args))
-    return executor, executor.isolation
+    return executor.isolation
 
 
 def _results_paths(args) -> tuple:
@@ -153,9 +179,14 @@ def grade_command(args) -> int:
         print(f"kata grade: {path} does not exist", file=sys.stderr)
         return 2
     seed = course_seed(args.seed)
+    executor = _executor(args)
     for kata in katas:          # reference results once, before any learner code runs
         runner.plan(kata, seed, devices)
-    executor, isolation = _executor(args)
+    try:
+        isolation = _isolation(executor)
+    except Exception as exc:  # noqa: BLE001 - e.g. the fork server could not start
+        print(f"kata grade: the sandbox could not start: {exc}", file=sys.stderr)
+        return 2
     for warning in isolation.get("warnings", []):
         print(f"kata grade: warning: {warning}", file=sys.stderr)
     try:

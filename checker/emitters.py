@@ -78,7 +78,11 @@ def summary_lines(report: GradeReport) -> list[str]:
              f"score {_num(report.score)}/{_num(report.max_score)}"]
     for key, value in report.metadata.items():
         label = clean_text(key).replace("_", " ")
-        if isinstance(value, (list, tuple)):
+        if key == "isolation" and isinstance(value, dict):
+            # The one mapping people must read: how well learner code was contained.
+            lines.append(f"isolation: {clean_text(value.get('level', 'unknown'))}")
+            lines += [f"isolation warning: {clean_text(w)}" for w in value.get("warnings", [])]
+        elif isinstance(value, (list, tuple)):
             lines += [f"{label}: {clean_text(item)}" for item in value]
         elif value is not None and not isinstance(value, dict):  # mappings are for machines
             lines.append(f"{label}: {clean_text(value)}")

@@ -142,17 +142,27 @@ def compare_tensor(expected: dict, got, where: str, rtol=None, atol=None) -> str
     default_rtol, default_atol = TOLERANCES.get(expected["dtype"], (0.0, 0.0))
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
-    try:
-        # isclose is assert_close's own criterion; calling assert_close only when it fails
-        # skips that function's first-call import cost (~0.8 s) on the common passing path.
-        if not bool(torch.isclose(got_t, exp_t, rtol=rtol, atol=atol, equal_nan=True).all()):
-            torch.testing.assert_close(got_t, exp_t, rtol=rtol, atol=atol, equal_nan=True)
-    except AssertionError:
+    if not close(got_t, exp_t, rtol, atol):
         return (f"{where} has the wrong values.\n"
                 f"  expected: {show_tensor(exp_t)}\n"
                 f"  got:      {show_tensor(got_t)}\n"
                 f"  {_mismatch_report(exp_t, got_t, rtol, atol)}")
     return None
+
+
+def close(actual: torch.Tensor, expected: torch.Tensor, rtol=None, atol=None) -> bool:
+    """torch.testing.assert_close as a yes/no (NaNs equal). Its own criterion, isclose, runs
+    first, so the common passing case skips assert_close's first-call import cost (~0.8 s)."""
+    if rtol is None or atol is None:
+        rtol, atol = TOLERANCES.get(str(expected.dtype).removeprefix("torch."), (0.0, 0.0))
+    if actual.shape == expected.shape and actual.dtype == expected.dtype and \
+            bool(torch.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True).all()):
+        return True
+    try:
+        torch.testing.assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
+    except AssertionError:
+        return False
+    return True
 
 
 def compare(expected, got, where: str = "the result", rtol=None, atol=None, names=None) -> str | None:

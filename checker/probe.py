@@ -179,7 +179,7 @@ def _param_state(t: torch.Tensor) -> dict:
     }
 
 
-def _projection(outputs, seed: int):
+def projection(outputs, seed: int):
     """Fixed random weights per output tensor: the scalar sum(out * w) pulls a gradient
     through every output element, so one backward pass checks the whole Jacobian-vector."""
     g = torch.Generator().manual_seed(seed)
@@ -260,7 +260,7 @@ def _backward(outputs, inputs, seed) -> dict:
     disconnected = [i for i, o in enumerate(outputs) if not o.requires_grad]
     if disconnected:
         return {"disconnected": disconnected}
-    weights = _projection(outputs, seed)
+    weights = projection(outputs, seed)
     scalar = sum((o * w).sum() for o, w in zip(outputs, weights))
     grads = torch.autograd.grad(scalar, inputs, allow_unused=True)
     return {"grads": [wire.plain_tensor(g) if g is not None else None for g in grads]}
@@ -352,6 +352,21 @@ def run_probes(ns, specs: list[dict], filename: str | None = None) -> list[dict]
         except (ForbiddenCall, Exception) as exc:  # noqa: BLE001 - e.g. learner object broke describe()
             results.append({"error": describe_exception(exc, filename)})
     return results
+
+
+def warm_up() -> None:
+    """Exercise every probe kind once on a tiny trusted namespace. The fork server calls this
+    before forking, so the torch modules these paths import lazily are loaded once, not per run."""
+    ns = types.SimpleNamespace(double_sum=lambda x: (x * 2).sum(-1), Linear=torch.nn.Linear)
+    banned = ["torch.gather", "torch.optim", "torch.nn.LayerNorm", "torch.func", "torch.autograd.grad"]
+    specs = [
+        {"kind": "call", "target": "double_sum", "args": [torch.ones(2, 2)], "grad": True, "seed": 0,
+         "forbidden": banned},
+        {"kind": "module", "target": "Linear", "init_args": [2, 2], "inputs": [torch.ones(1, 2)], "grad": True,
+         "state_dict": {"weight": torch.ones(2, 2), "bias": torch.zeros(2)}},
+        {"kind": "opcount", "target": "double_sum", "sizes": [[torch.ones(2, 2)], [torch.ones(4, 2)]]},
+    ]
+    wire.encode(run_probes(ns, specs, "warm-up"))
 
 
 def serve(request: bytes) -> bytes:

@@ -11,7 +11,7 @@ import math
 import torch
 
 from checker import judge as J
-from checker.probe import _projection
+from checker.probe import projection
 from checker.suite import Case, ModuleCase, Suite, call, construct, strided, transposed
 
 suite = Suite("08_layers/dropout")
@@ -66,9 +66,7 @@ def scale_problem(x: torch.Tensor, out: torch.Tensor, p: float) -> str | None:
     kept = out != 0
     if not kept.any():
         return None
-    try:
-        torch.testing.assert_close(out[kept], x[kept] / (1.0 - p))
-    except AssertionError:
+    if not J.close(out[kept], x[kept] / (1.0 - p)):
         ratio = (out[kept] / x[kept]).median().item()
         return (f"every element that is kept should be x / (1 - p) = x * {1.0 / (1.0 - p):.3f} "
                 f"(so the expected value stays x), but yours are about x * {ratio:.3f}.")
@@ -129,7 +127,7 @@ def grad_problem(p: float, got: dict, out: torch.Tensor, projection_seed: int, c
     grad = (got.get("grads") or [None])[0]
     if grad is None:
         return "no gradient reaches x: the result does not depend on x through autograd."
-    weights = _projection([out], projection_seed)[0]
+    weights = projection([out], projection_seed)[0]
     grad_dropped = (grad == 0) & (weights != 0)
     if called_twice and not torch.equal(grad_dropped, out == 0) and fraction_problem(grad_dropped, p) is None:
         return ("a second call after the same torch.manual_seed(...) dropped different elements (its gradient "
