@@ -36,6 +36,12 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "chapter(name): the syllabus chapter a kata item belongs to")
 
 
+def pytest_collection_modifyitems(items):
+    # Katas run in syllabus order (the manifest's), not in file-name order.
+    if items and all(isinstance(item, KataItem) for item in items):
+        items.sort(key=lambda item: item.kata.index)
+
+
 def pytest_collect_file(file_path: Path, parent):
     kata = manifest.match_path(file_path)
     if kata is None or _CHECKER_DIR in file_path.resolve().parents:
