@@ -94,9 +94,11 @@ class Sandboxed:
         return Outcome(results=results)
 
 
-def make_limits(args):
+def make_limits(args, devices=("cpu",)):
     from checker import sandbox
-    return sandbox.Limits(wall_s=args.timeout, memory_bytes=args.memory_mb << 20)
+    # CUDA reserves huge address ranges up front, so RLIMIT_AS cannot cap memory there.
+    memory = 0 if "cuda" in devices else args.memory_mb << 20
+    return sandbox.Limits(wall_s=args.timeout, memory_bytes=memory)
 
 
 def course_seed(explicit: int | None) -> int:
@@ -139,10 +141,10 @@ def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, 
     return report
 
 
-def _executor(args):
+def _executor(args, devices):
     if args.isolation == "none":
         return runner.InProcess()
-    return Sandboxed(make_limits(args), HIDDEN_PATHS + _results_paths(args))
+    return Sandboxed(make_limits(args, devices), HIDDEN_PATHS + _results_paths(args))
 
 
 def _isolation(executor) -> dict:
@@ -179,7 +181,7 @@ def grade_command(args) -> int:
         print(f"kata grade: {path} does not exist", file=sys.stderr)
         return 2
     seed = course_seed(args.seed)
-    executor = _executor(args)
+    executor = _executor(args, devices)
     for kata in katas:          # reference results once, before any learner code runs
         runner.plan(kata, seed, devices)
     try:
@@ -187,6 +189,9 @@ def grade_command(args) -> int:
     except Exception as exc:  # noqa: BLE001 - e.g. the fork server could not start
         print(f"kata grade: the sandbox could not start: {exc}", file=sys.stderr)
         return 2
+    if "cuda" in devices and args.isolation != "none":
+        isolation = dict(isolation, warnings=list(isolation.get("warnings", [])) + [
+            "no memory limit on CUDA: RLIMIT_AS cannot cap a process that maps GPU memory"])
     for warning in isolation.get("warnings", []):
         print(f"kata grade: warning: {warning}", file=sys.stderr)
     try:
