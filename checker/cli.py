@@ -272,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sandbox (default): learner code runs in a limited child process; "
                         "none: in this process (trusted code only)")
     p.add_argument("--timeout", type=float, default=10.0, help="wall-clock seconds per kata (default 10)")
+    p.add_argument("--submission-timeout", type=float, default=120.0,
+                   help="wall-clock seconds for a whole submission; katas past it are timeouts (default 120)")
     p.add_argument("--memory-mb", type=int, default=4096, help="memory limit per kata in MiB (default 4096)")
     p.add_argument("--hidden-after-due", action="store_true",
                    help="gradescope: show test details only after the due date")

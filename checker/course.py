@@ -111,7 +111,10 @@ def course_seed(explicit: int | None) -> int:
     return secrets.randbelow(2**31)
 
 
-def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, devices) -> GradeReport:
+def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, devices,
+                     budget_s: float | None = None) -> GradeReport:
+    """Grade every kata of one submission. budget_s caps the whole submission's wall time:
+    katas that would start after it is spent are reported as timeouts without running."""
     started = time.perf_counter()
     report = GradeReport(metadata={"submission": sub.name, "seed": seed, "devices": list(devices),
                                    "torchkata": __version__})
@@ -122,6 +125,13 @@ def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, 
         else:
             target = Target(kata.relpath, problem=sub.problems.get(kata.id) or
                             f"{kata.relpath} was not found in the submission")
+        if budget_s is not None and time.perf_counter() - started > budget_s:
+            result = KataResult(kata.id, kata.title)
+            result.tests = [runner.finish(kata, n, runner.verdict_of(Status.TIMEOUT, (
+                f"not run: this submission used up its {budget_s:g} s time budget on earlier katas")))
+                for n in kata.graded]
+            report.katas.append(result)
+            continue
         try:
             result = runner.grade_kata(kata, target, executor, seed=seed, devices=devices)
         except Exception as exc:  # noqa: BLE001 - one kata's trouble never stops the others
@@ -197,7 +207,8 @@ def grade_command(args) -> int:
     try:
         if args.batch:
             return grade_batch(path, Path(args.out_dir), katas, executor, isolation, args, seed, devices)
-        report = grade_submission(submission.read(path), katas, executor, seed=seed, devices=devices)
+        report = grade_submission(submission.read(path), katas, executor, seed=seed, devices=devices,
+                                  budget_s=args.submission_timeout)
         report.metadata["isolation"] = isolation
         text = emitters.write(report, args.format, Path(args.out) if args.out else None,
                               **_format_options(args))
@@ -249,7 +260,8 @@ def grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, see
     def one(entry: Path):
         name = entry.stem if entry.is_file() else entry.name
         try:
-            report = grade_submission(submission.read(entry), katas, executor, seed=seed, devices=devices)
+            report = grade_submission(submission.read(entry), katas, executor, seed=seed, devices=devices,
+                                      budget_s=args.submission_timeout)
             report.metadata["isolation"] = isolation
             emitters.write(report, fmt, out_dir / f"{name}.{EXTENSIONS[fmt]}", **_format_options(args))
             by_kata = {k.kata_id: k.score for k in report.katas}

@@ -30,6 +30,7 @@ class Kata:
     #: graded name -> forbidden call names; the "*" entry applies to every graded name
     forbidden: dict = field(default_factory=dict, hash=False, compare=False)
     index: int = 0               # position in the manifest, 1-based
+    suite: str = ""              # the hidden suite, relative to the repository root
 
     @property
     def chapter(self) -> str:
@@ -58,11 +59,11 @@ class Kata:
 
     @property
     def suite_path(self) -> Path:
-        return SUITES / self.relpath
+        return ROOT / self.suite if self.suite else SUITES / self.relpath
 
     @property
     def catalogue_path(self) -> Path:
-        return SUITES / f"{self.id}_catalogue.py"
+        return self.suite_path.with_name(f"{self.module}_catalogue.py")
 
     def forbidden_for(self, name: str) -> tuple[str, ...]:
         return tuple(self.forbidden.get("*", ())) + tuple(self.forbidden.get(name, ()))
@@ -91,7 +92,7 @@ def load(path: Path = MANIFEST_PATH) -> tuple[Kata, ...]:
         katas.append(Kata(
             id=kata_id, title=entry["title"], chapter_title=chapters[chapter],
             graded=tuple(entry["graded"]), hints=tuple(entry["hints"]),
-            forbidden=forbidden, index=position,
+            forbidden=forbidden, index=position, suite=entry.get("suite", ""),
         ))
     ids = [k.id for k in katas]
     if len(set(ids)) != len(ids):

@@ -143,6 +143,7 @@ def pytest_report_teststatus(report, config):
 def pytest_terminal_summary(terminalreporter):
     by_kata: dict[str, bool] = {}
     files: dict[str, str] = {}
+    not_implemented: dict[str, list[str]] = {}
     for reports in terminalreporter.stats.values():
         for report in reports:
             if getattr(report, "when", None) != "call" or not hasattr(report, "user_properties"):
@@ -151,6 +152,8 @@ def pytest_terminal_summary(terminalreporter):
             kata_id = props.get("kata")
             if kata_id:
                 files[kata_id] = props.get("kata_file", f"exercises/{kata_id}.py")
+                if _status_of(report) == "not-implemented":
+                    not_implemented.setdefault(kata_id, []).append(report.nodeid.rpartition("::")[2])
                 by_kata[kata_id] = by_kata.get(kata_id, True) and report.passed
     if not by_kata:
         return
@@ -158,6 +161,9 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_sep("-", "torchkata")
     order = {k.id: k.index for k in manifest.load()}
     todo = sorted((k for k, ok in by_kata.items() if not ok), key=lambda k: order.get(k, 0))
+    for kata_id in sorted(not_implemented, key=lambda k: order.get(k, 0)):
+        names = ", ".join(not_implemented[kata_id])
+        terminalreporter.write_line(f"not implemented yet: {files[kata_id]} ({names})", yellow=True)
     if todo:
         terminalreporter.write_line(f"next kata: {files[todo[0]]}  (stuck? kata hint {todo[0]})")
     terminalreporter.write_line(f"katas solved: {solved}/{len(by_kata)}", bold=True, green=solved == len(by_kata))

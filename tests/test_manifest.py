@@ -1,0 +1,36 @@
+"""The manifest is the single list every tool reads: it must be complete and consistent."""
+import ast
+
+import pytest
+
+from checker import manifest
+
+
+@pytest.mark.parametrize("kata", manifest.load(), ids=lambda k: k.id)
+def test_every_kata_has_its_files_and_defines_its_graded_names(kata):
+    for path in (kata.solution_path, kata.exercise_path, kata.notebook_path, kata.suite_path, kata.catalogue_path):
+        assert path.exists(), path
+    tree = ast.parse(kata.solution_path.read_text())
+    defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    assert set(kata.graded) <= defined
+    assert len(kata.hints) >= 2
+
+
+def test_ids_are_chapter_slash_module_and_in_chapter_order():
+    katas = manifest.load()
+    chapters = [k.chapter for k in katas]
+    assert chapters == sorted(chapters)
+    assert all(k.id.count("/") == 1 for k in katas)
+
+
+def test_lookup_by_short_name_and_rejection_of_unknown_ids():
+    assert manifest.get("gather").id == "04_indexing/gather"
+    with pytest.raises(KeyError):
+        manifest.get("nope")
+
+
+def test_a_manifest_without_a_hint_ladder_is_refused(tmp_path):
+    bad = tmp_path / "katas.toml"
+    bad.write_text('[chapters]\n"01_x" = "X"\n[[kata]]\nid = "01_x/y"\ntitle = "t"\ngraded = ["f"]\nhints = ["one"]\n')
+    with pytest.raises(manifest.ManifestError, match="at least 2"):
+        manifest.load(bad)
