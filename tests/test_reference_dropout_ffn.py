@@ -7,93 +7,18 @@ mistake must fail at least one (or, where it pins `expect="forbidden-op"`, call 
 """
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import math
-import sys
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.overrides import TorchFunctionMode
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10
-    import tomli as tomllib
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the catalogues import checker.catalogue
-    sys.path.insert(0, str(ROOT))
+from kata_helpers import forbidden_calls_made, graded_names, load_catalogue, load_reference, reference_with
 
 DROPOUT_ID = "08_layers/dropout"
 FFN_ID = "10_llm_blocks/ffn"
-_module_counter = itertools.count()
-
-
-def load_file(path: Path):
-    """Import a file by path: kata folders start with digits, so they are not importable names."""
-    spec = importlib.util.spec_from_file_location(f"_tk_test_{path.stem}_{next(_module_counter)}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def load_reference(kata_id: str):
-    return load_file(ROOT / "solutions" / f"{kata_id}.py")
-
-
-def load_catalogue(kata_id: str):
-    return load_file(ROOT / "checker" / "suites" / f"{kata_id}_catalogue.py").catalogue
-
-
-def manifest_entry(kata_id: str) -> dict:
-    with open(ROOT / "katas.toml", "rb") as f:
-        katas = tomllib.load(f)["kata"]
-    return next(k for k in katas if k["id"] == kata_id)
-
-
-def with_variant(kata_id: str, variant):
-    """A fresh copy of the reference module with the variant's names swapped in."""
-    module = load_reference(kata_id)
-    for name, obj in variant.replaces.items():
-        setattr(module, name, obj)
-    return module
-
-
-# ---------------------------------------------------------------- forbidden calls
-
-def resolve(dotted: str):
-    """'torch.nn.functional.dropout' -> the object, or None where this torch lacks it."""
-    obj = torch
-    for part in dotted.split(".")[1:]:
-        obj = getattr(obj, part, None)
-        if obj is None:
-            return None
-    return obj
-
-
-class CallRecorder(TorchFunctionMode):
-    """Records every torch function and Tensor method called while it is active."""
-
-    def __init__(self):
-        super().__init__()
-        self.calls = []
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        self.calls.append(func)
-        return func(*args, **(kwargs or {}))
-
-
-def forbidden_calls(kata_id: str, run) -> list:
-    names = [n for group in manifest_entry(kata_id).get("forbidden", {}).values() for n in group]
-    forbidden = [obj for obj in map(resolve, names) if obj is not None]
-    recorder = CallRecorder()
-    with recorder:
-        run()
-    return [f for f in recorder.calls if any(f is obj for obj in forbidden)]
 
 
 # ---------------------------------------------------------------- dropout checks
@@ -205,7 +130,7 @@ def check_dropout_no_forbidden_calls(m):
         layer = m.Dropout(0.5)
         layer(x)
         layer.eval()(x)
-    hits = forbidden_calls(DROPOUT_ID, run)
+    hits = forbidden_calls_made(DROPOUT_ID, None, run)
     assert not hits, f"forbidden calls: {hits}"
 
 
@@ -388,7 +313,7 @@ def test_ffn_matches_torch_layers():
 @pytest.mark.parametrize("kata_id", list(KATAS))
 def test_catalogue_shape(kata_id):
     catalogue = load_catalogue(kata_id)
-    graded = set(manifest_entry(kata_id)["graded"])
+    graded = set(graded_names(kata_id))
     assert len(catalogue.mistakes) >= 6 and len(catalogue.alternatives) >= 2
     replaced = [name for v in catalogue.mistakes + catalogue.alternatives for name in v.replaces]
     assert set(replaced) <= graded, f"catalogue replaces names that are not graded: {set(replaced) - graded}"
@@ -397,10 +322,9 @@ def test_catalogue_shape(kata_id):
     assert len(labels) == len(set(labels)), "duplicate labels"
 
 
-def _variants(kind):
-    for kata_id in KATAS:
-        for variant in getattr(load_catalogue(kata_id), kind):
-            yield pytest.param(kata_id, variant, id=f"{kata_id}::{variant.label}")
+def _variants(kind) -> list:
+    return [pytest.param(kata_id, variant, id=f"{kata_id}::{variant.label}")
+            for kata_id in KATAS for variant in getattr(load_catalogue(kata_id), kind)]
 
 
 def _failures(kata_id, module) -> list[str]:
@@ -415,7 +339,7 @@ def _failures(kata_id, module) -> list[str]:
 
 @pytest.mark.parametrize("kata_id, variant", _variants("mistakes"))
 def test_mistake_is_observable(kata_id, variant):
-    module = with_variant(kata_id, variant)
+    module = reference_with(kata_id, variant.replaces)
     if variant.expect == "forbidden-op":
         def run():
             x = sample((20, 30))
@@ -424,7 +348,7 @@ def test_mistake_is_observable(kata_id, variant):
                     obj(x, 0.5)
                 else:
                     obj(0.5).train()(x)
-        assert forbidden_calls(kata_id, run), "expected a forbidden call"
+        assert forbidden_calls_made(kata_id, None, run), "expected a forbidden call"
         return
     assert variant.expect is None, f"unhandled expect={variant.expect!r}"
     assert _failures(kata_id, module), "no check tells this mistake from the reference"
@@ -432,5 +356,5 @@ def test_mistake_is_observable(kata_id, variant):
 
 @pytest.mark.parametrize("kata_id, variant", _variants("alternatives"))
 def test_alternative_passes(kata_id, variant):
-    failures = _failures(kata_id, with_variant(kata_id, variant))
+    failures = _failures(kata_id, reference_with(kata_id, variant.replaces))
     assert not failures, "\n".join(failures)

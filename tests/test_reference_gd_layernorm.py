@@ -7,61 +7,18 @@ correct alternative must behave the same on every input.
 
 The kata folders start with digits, so the modules are loaded from their file paths.
 """
-import importlib.util
-import itertools
 import math
-import sys
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # the catalogues import checker.catalogue
-    sys.path.insert(0, str(ROOT))
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from kata_helpers import graded_names, load_catalogue, load_reference, reference_with
 
 GD_ID = "07_gradient_descent/gd_step"
 LN_ID = "08_layers/layernorm"
 
-_fresh_names = itertools.count()
-
-
-def load_module(relpath):
-    """A fresh module object for the file at ROOT/relpath (a new copy on every call)."""
-    path = ROOT / relpath
-    spec = importlib.util.spec_from_file_location(f"_tk_{path.stem}_{next(_fresh_names)}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def reference(kata_id):
-    return load_module(f"solutions/{kata_id}.py")
-
-
-def with_replacements(kata_id, replaces):
-    """A copy of the reference with some graded names swapped, as `kata validate` builds it."""
-    module = reference(kata_id)
-    for name, obj in replaces.items():
-        setattr(module, name, obj)
-    return module
-
-
-def catalogue(kata_id):
-    return load_module(f"checker/suites/{kata_id}_catalogue.py").catalogue
-
-
-def graded_names(kata_id):
-    manifest = tomllib.loads((ROOT / "katas.toml").read_text())
-    (kata,) = [k for k in manifest["kata"] if k["id"] == kata_id]
-    return kata["graded"]
 
 
 # ---------------------------------------------------------------- comparing observations
@@ -163,7 +120,7 @@ GD_CASES = {
 
 @pytest.fixture(scope="module")
 def gd():
-    return reference(GD_ID)
+    return load_reference(GD_ID)
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
@@ -346,7 +303,7 @@ LN_ALL_CASES = {
 
 @pytest.fixture(scope="module")
 def ln():
-    return reference(LN_ID)
+    return load_reference(LN_ID)
 
 
 @pytest.mark.parametrize("case_id", [c for c, (_, tol) in LN_CASES.items() if tol is None])
@@ -429,14 +386,14 @@ CATALOGUE_CASES = {GD_ID: GD_CASES, LN_ID: LN_ALL_CASES}
 def catalogue_params(kind):
     params = []
     for kata_id in CATALOGUE_CASES:
-        for index, variant in enumerate(getattr(catalogue(kata_id), kind)):
+        for index, variant in enumerate(getattr(load_catalogue(kata_id), kind)):
             params.append(pytest.param(kata_id, index, id=f"{kata_id}: {variant.label}"))
     return params
 
 
 @pytest.mark.parametrize("kata_id", list(CATALOGUE_CASES))
 def test_catalogue_covers_every_graded_name(kata_id):
-    cat = catalogue(kata_id)
+    cat = load_catalogue(kata_id)
     names = graded_names(kata_id)
     assert len(cat.mistakes) >= 6 and len(cat.alternatives) >= 2
     for variants in (cat.mistakes, cat.alternatives):
@@ -448,22 +405,22 @@ def test_catalogue_covers_every_graded_name(kata_id):
 def test_reference_agrees_with_a_fresh_copy_of_itself():
     """The comparison itself must not report differences where there are none."""
     for kata_id, cases in CATALOGUE_CASES.items():
-        assert all(agreements(cases, reference(kata_id), reference(kata_id)).values())
+        assert all(agreements(cases, load_reference(kata_id), load_reference(kata_id)).values())
 
 
 @pytest.mark.parametrize("kata_id, index", catalogue_params("mistakes"))
 def test_mistake_differs_from_the_reference(kata_id, index):
-    variant = catalogue(kata_id).mistakes[index]
+    variant = load_catalogue(kata_id).mistakes[index]
     if variant.expect is not None:
         pytest.skip(f"only the suite's run-time check can catch it (expect={variant.expect})")
-    verdicts = agreements(CATALOGUE_CASES[kata_id], with_replacements(kata_id, variant.replaces),
-                          reference(kata_id))
+    verdicts = agreements(CATALOGUE_CASES[kata_id], reference_with(kata_id, variant.replaces),
+                          load_reference(kata_id))
     assert not all(verdicts.values()), f"{variant.label!r} behaves like the reference on every case"
 
 
 @pytest.mark.parametrize("kata_id, index", catalogue_params("alternatives"))
 def test_alternative_matches_the_reference(kata_id, index):
-    variant = catalogue(kata_id).alternatives[index]
-    verdicts = agreements(CATALOGUE_CASES[kata_id], with_replacements(kata_id, variant.replaces),
-                          reference(kata_id))
+    variant = load_catalogue(kata_id).alternatives[index]
+    verdicts = agreements(CATALOGUE_CASES[kata_id], reference_with(kata_id, variant.replaces),
+                          load_reference(kata_id))
     assert all(verdicts.values()), f"{variant.label!r} differs on {[c for c, ok in verdicts.items() if not ok]}"

@@ -2,42 +2,17 @@
 own functions and with autograd, and their mistake catalogues hold what they claim: every
 mistake is visibly wrong on the inputs below, every alternative is right on all of them.
 """
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 import torch
 import torch.nn.functional as F
-from torch.overrides import TorchFunctionMode
-from torch.utils._python_dispatch import TorchDispatchMode
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the catalogues import checker.catalogue
-    sys.path.insert(0, str(ROOT))
+from checker.guards import CountOps
+from kata_helpers import forbidden_calls_made, graded_names, load_catalogue, load_reference
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
-
-def load_module(relpath: str):
-    """Import a file by path: the kata folders start with digits, so no plain import works."""
-    path = ROOT / relpath
-    name = "tk_test_" + relpath.replace("/", "_").removesuffix(".py")
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-reductions = load_module("solutions/03_reductions/reductions.py")
-manual_backward = load_module("solutions/06_backward/manual_backward.py")
-reductions_catalogue = load_module("checker/suites/03_reductions/reductions_catalogue.py").catalogue
-backward_catalogue = load_module("checker/suites/06_backward/manual_backward_catalogue.py").catalogue
-
-MANIFEST = {k["id"]: k for k in tomllib.loads((ROOT / "katas.toml").read_text())["kata"]}
+reductions = load_reference("03_reductions/reductions")
+manual_backward = load_reference("06_backward/manual_backward")
+reductions_catalogue = load_catalogue("03_reductions/reductions")
+backward_catalogue = load_catalogue("06_backward/manual_backward")
 
 
 def generator(seed: int) -> torch.Generator:
@@ -247,61 +222,8 @@ def test_graph_grads_returns_separate_tensors():
 
 # --- forbidden calls and vectorisation, as the suite will see them -----------------------------
 
-def resolve(dotted):
-    """The object a manifest name such as "torch.Tensor.backward" or "torch.func" refers to."""
-    parts = dotted.split(".")
-    for i in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:i]))
-        except ImportError:
-            continue
-        for attr in parts[i:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise LookupError(dotted)
-
-
-class CallRecorder(TorchFunctionMode):
-    """Notes every torch function called while active (the same hook the suite refuses calls with)."""
-
-    def __init__(self):
-        super().__init__()
-        self.calls = []
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        self.calls.append(func)
-        return func(*args, **(kwargs or {}))
-
-
-def forbidden_calls_made(kata_id, name, fn, args):
-    forbidden = MANIFEST[kata_id].get("forbidden", {})
-    names = list(forbidden.get("*", [])) + list(forbidden.get(name, []))
-    targets = [resolve(n) for n in names]
-    with CallRecorder() as recorder:
-        fn(*clone_args(args))
-    hits = []
-    for func in recorder.calls:
-        for dotted, target in zip(names, targets):
-            module_name = getattr(func, "__module__", "") or ""
-            inside_module = isinstance(target, type(torch)) and (
-                module_name == target.__name__ or module_name.startswith(target.__name__ + "."))
-            if func is target or inside_module:
-                hits.append(dotted)
-    return hits
-
-
-class OpCounter(TorchDispatchMode):
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        self.count += 1
-        return func(*args, **(kwargs or {}))
-
-
 def op_count(fn, args):
-    with OpCounter() as counter:
+    with CountOps() as counter:
         fn(*clone_args(args))
     return counter.count
 
@@ -328,7 +250,7 @@ def test_references_are_vectorised_and_use_nothing_forbidden():
         for name, arg_list in cases.items():
             fn = getattr(module, name)
             for args in arg_list:
-                assert forbidden_calls_made(kata_id, name, fn, args) == []
+                assert forbidden_calls_made(kata_id, name, fn, *clone_args(args)) == []
             args = first_2d_case(cases, name)
             assert op_count(fn, args) == op_count(fn, grown(name, args)), f"{name} grows with rows"
 
@@ -352,7 +274,7 @@ def variants(kind):
 
 @pytest.mark.parametrize("kata_id, module, catalogue, cases", CATALOGUES, ids=[c[0] for c in CATALOGUES])
 def test_catalogue_covers_every_graded_name(kata_id, module, catalogue, cases):
-    graded = set(MANIFEST[kata_id]["graded"])
+    graded = set(graded_names(kata_id))
     mistaken = {name for v in catalogue.mistakes for name in v.replaces}
     assert len(catalogue.mistakes) >= 6 and len(catalogue.alternatives) >= 2
     assert mistaken == graded
@@ -429,7 +351,7 @@ def test_mistake_is_caught(kata_id, module, cases, variant):
     args = first_2d_case(cases, name)
     # ...and what is wrong is what the status names.
     if variant.expect == "forbidden-op":
-        assert forbidden_calls_made(kata_id, name, fn, args), "no forbidden call was made"
+        assert forbidden_calls_made(kata_id, name, fn, *clone_args(args)), "no forbidden call was made"
     elif variant.expect == "not-vectorised":
         assert op_count(fn, grown(name, args)) > op_count(fn, args)
     else:
@@ -442,5 +364,5 @@ def test_alternative_is_accepted(kata_id, module, cases, variant):
     ((name, fn),) = variant.replaces.items()
     assert first_difference(module, cases, variant) is None
     args = first_2d_case(cases, name)
-    assert forbidden_calls_made(kata_id, name, fn, args) == []
+    assert forbidden_calls_made(kata_id, name, fn, *clone_args(args)) == []
     assert op_count(fn, args) == op_count(fn, grown(name, args))
