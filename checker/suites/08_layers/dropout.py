@@ -6,12 +6,12 @@ p=0, p=1, bad p) go through the usual ladder; the random ones are judged by stat
 bounds sit 6 standard errors from the exact value, so a correct dropout fails with probability
 about 1e-8 per test.
 """
-import math
 
 import torch
 
 from checker import judge as J
 from checker.probe import projection
+from checker.stats import binomial_range
 from checker.suite import Case, ModuleCase, Suite, call, construct, strided, transposed
 
 suite = Suite("08_layers/dropout")
@@ -40,14 +40,8 @@ def no_zeros(g, *shape, dtype=torch.float32):
     return torch.sign(g.randn(*shape, dtype=dtype)) * g.rand(*shape, dtype=dtype, low=0.5, high=2.0)
 
 
-def plausible(p: float, n: int) -> tuple[float, float]:
-    """The range a fraction of n independent coin flips with chance p lands in (6 standard errors)."""
-    spread = 6.0 * math.sqrt(p * (1.0 - p) / n)
-    return p - spread, p + spread
-
-
 def fraction_problem(dropped: torch.Tensor, p: float) -> str | None:
-    low, high = plausible(p, dropped.numel())
+    low, high = binomial_range(p, dropped.numel())
     seen = dropped.double().mean().item()
     if low <= seen <= high:
         return None
@@ -93,7 +87,7 @@ def independence_problem(dropped: torch.Tensor, p: float) -> str | None:
         if pairs == 0:
             continue
         both = flips[..., 0:2 * pairs:2] & flips[..., 1:2 * pairs:2]
-        low, high = plausible(p * p, both.numel())
+        low, high = binomial_range(p * p, both.numel())
         seen = both.double().mean().item()
         if not low <= seen <= high:
             return (f"neighbouring elements along dim {dim} are not dropped independently: both should be "

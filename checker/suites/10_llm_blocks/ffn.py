@@ -4,11 +4,11 @@ The module cases run with dropout off (eval mode, or dropout=0.0) so outputs and
 compared with the reference's. Dropout on the output is then checked on its own, statistically:
 in training about p of the outputs must be 0 and the rest must equal the eval output / (1 - p).
 """
-import math
 
 import torch
 
 from checker import judge as J
+from checker.stats import binomial_range
 from checker.suite import Case, ModuleCase, Suite, construct, nn_model, transposed
 
 suite = Suite("10_llm_blocks/ffn")
@@ -51,10 +51,11 @@ def ffn_dropout_statistics(g):
         if problem:
             return f"{where} in training mode\n  {problem}"
         dropped = trained["value"] == 0
-        seen, spread = dropped.double().mean().item(), 6.0 * math.sqrt(p * (1 - p) / dropped.numel())
-        if abs(seen - p) > spread:
+        seen = dropped.double().mean().item()
+        low, high = binomial_range(p, dropped.numel())
+        if not low <= seen <= high:
             return (f"{where} in training mode\n  about {p:.0%} of the {dropped.numel():,} outputs should be "
-                    f"zero (anything from {p - spread:.1%} to {p + spread:.1%} is plausible), but {seen:.1%} "
+                    f"zero (anything from {low:.1%} to {high:.1%} is plausible), but {seen:.1%} "
                     f"were. The dropout belongs on the output of layer2, and only while training.")
         kept = ~dropped
         if not J.close(trained["value"][kept], evaluated["value"][kept] / (1 - p)):
