@@ -36,7 +36,7 @@ class Sandboxed:
         self.limits = limits
         self.server = sandbox.ForkServer("checker.probe:serve", hidden_paths=[str(p) for p in hidden_paths],
                                          threads=threads)
-        self.captured: dict[str, str] = {}
+        self._local = threading.local()
         # The server's own `import torch` runs on the other core while this process plans.
         self._start_error: BaseException | None = None
         self._starting = threading.Thread(target=self._start, daemon=True)
@@ -55,6 +55,15 @@ class Sandboxed:
         if self._start_error is not None:
             raise self._start_error
         return self.server.isolation
+
+    @property
+    def captured(self) -> dict[str, str]:
+        """What learner code printed, by kata file, for the submission this thread is grading.
+        Per thread: `--batch -j N` grades N submissions at once, and one submission's output
+        must never show up in (or be cleared from) another's report."""
+        if not hasattr(self._local, "captured"):
+            self._local.captured = {}
+        return self._local.captured
 
     def close(self):
         self.server.close()
@@ -118,6 +127,7 @@ def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, 
     started = time.perf_counter()
     report = GradeReport(metadata={"submission": sub.name, "seed": seed, "devices": list(devices),
                                    "torchkata": __version__})
+    getattr(executor, "captured", {}).clear()   # nothing left over from this thread's last submission
     for kata in katas:
         if kata.id in sub.sources:
             display, source = sub.sources[kata.id]
