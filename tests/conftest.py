@@ -32,3 +32,28 @@ def warm_torch_imports():
     from checker import manifest, runner
     kata = manifest.get("04_indexing/gather")
     runner.grade_kata(kata, runner.Target.from_file(kata.solution_path), runner.InProcess())
+
+
+@pytest.fixture(scope="session")
+def once(tmp_path_factory):
+    """once(key, produce): call produce(workdir) a single time per test session, even when
+    pytest-xdist spreads a module's tests over several workers (each would otherwise run the
+    module's fixtures again). The result must be JSON data; workers share it through a file
+    under a lock. Used for the end-to-end `kata grade` runs, which cost seconds each."""
+    import fcntl
+    import json
+    import os
+
+    def run(key: str, produce):
+        if not os.environ.get("PYTEST_XDIST_WORKER"):
+            return produce(tmp_path_factory.mktemp(key))
+        shared = tmp_path_factory.getbasetemp().parent     # the same for every worker of this session
+        result = shared / f"{key}.json"
+        with open(shared / f"{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not result.exists():
+                workdir = shared / key
+                workdir.mkdir(exist_ok=True)
+                result.write_text(json.dumps(produce(workdir)))
+        return json.loads(result.read_text())
+    return run

@@ -1,0 +1,803 @@
+"""Hostile submissions, graded end to end by the real `kata grade` CLI.
+
+Each threat of issue 3 gets one submission folder: the attacked kata (03_reductions/reductions,
+or 04_indexing/gather for the hard-coded answer) next to a correct copy of another kata. All the
+folders are graded in one `kata grade --batch` run (one CLI start-up and one fork server for all
+of them); a second, single-submission run with `--out` is the target of the results-forging
+attacks. Every test then checks, for its own submission:
+
+  * the grader finished and wrote a results file that is valid JSON and its own (not a forgery);
+  * the attacked kata is not passed, with the status the attack should produce;
+  * the other kata in the same submission passed.
+
+The sandbox's unit tests (tests/test_sandbox.py) attack the fork server directly with synthetic
+entries; these go through the whole grader: submission reading, the probe runtime, the judge and
+the emitters. Protections that need OS support (namespaces, a uid drop) are checked against the
+isolation level the grader recorded in the results, and skipped with the reason where absent.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import site
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from checker import ROOT
+
+ATTACKED = "03_reductions/reductions"
+BYSTANDER = "04_indexing/gather"
+REDUCTIONS = ("column_sums", "row_sums", "masked_mean", "logsumexp")
+# Unique per test session: the daemon carries it in its argv and environment, and planted files
+# carry it in their names, so `ps` and a directory listing find exactly what this suite started.
+MARKER = f"tkadv{secrets.token_hex(6)}"
+TIMEOUT_S = 3
+MEMORY_MB = 1536
+REFERENCE = (ROOT / "solutions" / f"{ATTACKED}.py").read_text()
+ECHOES = [f"echoes_{n}" for n in range(4)]
+# A poisoner is only let loose where one of these keeps it from writing.
+POISON_GUARDS = {"read-only-filesystem", "uid-drop"}
+WATCHED = [ROOT / "checker" / name for name in ("probe.py", "__init__.py", "runner.py", "judge.py", "wire.py")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile sources
+# ---------------------------------------------------------------------------------------------
+
+def at_import(attack: str) -> str:
+    """The correct reductions, with `attack` run when the file is imported."""
+    return f"import os, sys, time, ctypes, torch\n{attack}\n\n{REFERENCE}"
+
+
+def in_every_call(attack: str) -> str:
+    """The correct reductions, with `attack` run at the start of every graded call: a pass means
+    the attack did nothing."""
+    body = "\n".join("    " + line for line in attack.strip().splitlines())
+    return f"""{REFERENCE}
+
+import os, sys, time, ctypes
+
+
+def _attack():
+{body}
+
+
+def _attacked(honest):
+    def graded(*args, **kwargs):
+        _attack()
+        return honest(*args, **kwargs)
+    return graded
+
+
+{", ".join(REDUCTIONS)} = map(_attacked, ({", ".join(REDUCTIONS)}))
+"""
+
+
+def off_by_one(prelude: str) -> str:
+    """Wrong reductions (the right answer plus one, so never right), after `prelude` ran at import.
+    A pass means the prelude fooled the grader."""
+    return f"""{REFERENCE}
+
+import os, sys, time, torch
+{prelude}
+
+
+def _off_by_one(honest):
+    def graded(*args, **kwargs):
+        return honest(*args, **kwargs) + 1
+    return graded
+
+
+{", ".join(REDUCTIONS)} = map(_off_by_one, ({", ".join(REDUCTIONS)}))
+"""
+
+
+MONKEYPATCH = off_by_one("""
+import torch.testing
+always = lambda *args, **kwargs: True
+torch.testing.assert_close = lambda *args, **kwargs: None
+torch.testing._comparison.assert_close = lambda *args, **kwargs: None
+torch.allclose = torch.equal = torch.isclose = always
+torch.Tensor.allclose = torch.Tensor.equal = always
+torch.Tensor.__eq__ = torch.Tensor.__ne__ = lambda self, other: True
+""")
+
+CLAIMS_EQUALITY = f"""{REFERENCE}
+
+class Liar(torch.Tensor):
+    '''A tensor subclass that equals everything, however it is compared.'''
+
+    def __eq__(self, other):
+        return True
+
+    __ne__ = lambda self, other: False
+    __hash__ = torch.Tensor.__hash__
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if func in (torch.equal, torch.allclose, torch.Tensor.equal, torch.Tensor.allclose):
+            return True
+        return super().__torch_function__(func, types, args, kwargs or {{}})
+
+
+class Anything:
+    '''Not a tensor at all, but equal to everything.'''
+
+    def __eq__(self, other):
+        return True
+
+    __hash__ = object.__hash__
+    __bool__ = lambda self: True
+
+
+def column_sums(scores):
+    return torch.zeros(scores.shape[1]).as_subclass(Liar)
+
+
+def row_sums(scores):
+    return Anything()
+
+
+def masked_mean(x, mask, dim):
+    return torch.full_like(x.sum(dim), 7.0).as_subclass(Liar)
+
+
+def logsumexp(x, dim):
+    return Anything()
+"""
+
+# Change the inputs so a grader that re-ran the reference on them afterwards would agree: zeroed
+# inputs have zero sums, and an all-false mask makes the masked mean 0 everywhere.
+MUTATES_INPUTS = f"""{REFERENCE}
+
+_honest = dict(column_sums=column_sums, row_sums=row_sums, masked_mean=masked_mean, logsumexp=logsumexp)
+
+
+def column_sums(scores):
+    scores.detach().zero_()
+    return _honest["column_sums"](scores)
+
+
+def row_sums(scores):
+    scores.detach().zero_()
+    return _honest["row_sums"](scores)
+
+
+def masked_mean(x, mask, dim):
+    mask.zero_()
+    return _honest["masked_mean"](x, mask, dim)
+
+
+def logsumexp(x, dim):
+    x.detach().zero_()
+    return _honest["logsumexp"](x, dim)
+"""
+
+# Copy the reference out of the grader's own tree, through every door: the path computed from the
+# checker package, the suites, the git objects, a directory listing. Whatever it finds is used.
+READS_REFERENCE = off_by_one(f"""
+import checker, pathlib
+_root = pathlib.Path(checker.__file__).resolve().parent.parent
+_found = {{}}
+for _rel in ("solutions/{ATTACKED}.py", "checker/suites/{ATTACKED}.py", ".git/HEAD"):
+    try:
+        _found[_rel] = (_root / _rel).read_text()
+        print("READ", _rel, len(_found[_rel]), "chars")
+    except OSError as exc:
+        print("REFUSED", _rel, type(exc).__name__)
+for _dir in ("solutions", "checker/suites", ".git"):
+    try:
+        print("LISTED", _dir, sorted(os.listdir(_root / _dir)))
+    except OSError as exc:
+        print("REFUSED", _dir, type(exc).__name__)
+""") + f"""
+
+# Whatever was stolen replaces the wrong functions above.
+if _found.get("solutions/{ATTACKED}.py"):
+    exec(_found["solutions/{ATTACKED}.py"])
+"""
+
+# Look for the expected values in this process: every tensor the garbage collector knows of and
+# every local of every frame on the stack. To be as strong as possible the attack uses an oracle
+# (the right answer, computed here) to pick the right candidate; it must still find none, because
+# expected values never leave the grader. Walking the heap is slow, so each function walks it
+# once, at its first call whose answer is distinctive (a lone 0.0 would match by chance in any
+# process).
+WALKS_MEMORY = f"""{REFERENCE}
+
+import gc, inspect
+
+_honest = dict(column_sums=column_sums, row_sums=row_sums, masked_mean=masked_mean, logsumexp=logsumexp)
+_walks = dict.fromkeys(_honest, 1)
+
+
+def _steal(name, args):
+    oracle = _honest[name](*args).detach()
+    if _walks[name] == 0 or oracle.numel() < 2 or oracle.unique().numel() < 2:
+        return torch.zeros_like(oracle)
+    _walks[name] -= 1
+    gc.collect()                     # drop this attack's own leftovers from earlier calls
+    mine = {{id(a) for a in args}} | {{id(oracle)}}
+    candidates = [o for o in gc.get_objects() if isinstance(o, torch.Tensor) and id(o) not in mine]
+    stack = inspect.stack()
+    for info in stack:
+        candidates += [v for v in info.frame.f_locals.values() if isinstance(v, torch.Tensor) and id(v) not in mine]
+    del stack, info                  # frames hold their locals: keep no cycles alive
+    found = [c for c in candidates
+             if c.shape == oracle.shape and c.dtype == oracle.dtype and torch.equal(c.detach(), oracle)]
+    del candidates
+    print("WALKED", name)
+    if found:
+        print("FOUND expected values for", name)
+        return found[0]
+    return torch.zeros_like(oracle)
+
+
+def column_sums(scores):
+    return _steal("column_sums", (scores,))
+
+
+def row_sums(scores):
+    return _steal("row_sums", (scores,))
+
+
+def masked_mean(x, mask, dim):
+    return _steal("masked_mean", (x, mask, dim))
+
+
+def logsumexp(x, dim):
+    return _steal("logsumexp", (x, dim))
+"""
+
+
+def forges_results(targets: list[str]) -> str:
+    """Wrong reductions that try to overwrite the results: at paths the learner was told, at any
+    path a grader's command line on /proc reveals, and from a daemon that outlives the run."""
+    return off_by_one(f"""
+import glob, json
+FORGED = json.dumps({{"score": 100, "forged": True}})
+targets = {targets!r}
+for pid_dir in glob.glob("/proc/[0-9]*"):
+    try:
+        argv = open(pid_dir + "/cmdline", "rb").read().split(b"\\0")
+    except OSError:
+        continue
+    for flag in (b"--out", b"--out-dir"):
+        if flag in argv and argv.index(flag) + 1 < len(argv):
+            found = argv[argv.index(flag) + 1].decode()
+            print("CMDLINE", pid_dir, flag.decode(), found)
+            targets.append(found)
+for target in targets:
+    for path in (target, os.path.join(target, "summary.csv")):
+        try:
+            with open(path, "w") as fh:
+                fh.write(FORGED)
+            print("WROTE", path)
+        except OSError as exc:
+            print("REFUSED", path, type(exc).__name__)
+
+# A daemon: double fork and setsid, then exec a fresh python that keeps rewriting the results
+# for a while after grading should be over, with the marker in its argv and environment. Where
+# the sandbox user may not exec the interpreter, the forked copy itself is the daemon, named by
+# the marker (its /proc comm, cut to 15 characters like every comm).
+daemon = '''
+import sys, time
+print("DAEMON ALIVE", flush=True)
+deadline = time.time() + 12
+while time.time() < deadline:
+    for path in sys.argv[2:]:
+        try:
+            open(path, "w").write('{{"score": 100, "daemon": true}}')
+        except OSError:
+            pass
+    time.sleep(0.2)
+'''
+if os.fork() == 0:
+    try:
+        os.setsid()
+        if os.fork() == 0:
+            os.environ["TK_DAEMON"] = "{MARKER}"
+            try:
+                os.execv(sys.executable, [sys.executable, "-c", daemon, "{MARKER}"] + targets)
+            except OSError:
+                import ctypes
+                ctypes.CDLL(None).prctl(15, b"{MARKER}"[:15], 0, 0, 0)     # PR_SET_NAME
+                sys.argv = ["daemon", "{MARKER}"] + targets
+                exec(daemon)
+    finally:
+        os._exit(0)
+time.sleep(0.3)
+""")
+
+
+def poisons_site(plant_dirs: list[str]) -> str:
+    """Wrong reductions that try to plant files for later gradings to load: a .pth and a
+    sitecustomize.py wherever Python looks at start-up, and a line added to the checker's own
+    modules. The payloads are inert comments. And where the code finds itself running as this
+    test's own user on a writable filesystem (no sandbox worth the name), it only says so and
+    writes nothing: the test fails without harming the interpreter or the checkout."""
+    return off_by_one(f"""
+import checker, pathlib
+_checker = pathlib.Path(checker.__file__).resolve().parent
+_dirs = {plant_dirs!r} + sys.path + [str(_checker)]
+_plants = [os.path.join(d, n) for d in _dirs for n in ("{MARKER}.pth", "sitecustomize.py", "usercustomize.py")]
+_patches = [_checker / name for name in {[p.name for p in WATCHED]!r}]
+_read_only = all(os.statvfs(d).f_flag & os.ST_RDONLY for d in _dirs if os.path.isdir(d))
+if os.getuid() == {os.getuid()} and not _read_only:
+    print("UNGUARDED: running as the grader's user on a writable filesystem")
+    _plants = _patches = []
+for _path in _plants:
+    try:
+        with open(_path, "x") as fh:
+            fh.write("# {MARKER}\\n")
+        print("PLANTED", _path)
+    except OSError as exc:
+        print("REFUSED", _path, type(exc).__name__)
+for _path in _patches:
+    try:
+        with open(_path, "a") as fh:
+            fh.write("# {MARKER}\\n")
+        print("PATCHED", _path)
+    except OSError as exc:
+        print("REFUSED", _path, type(exc).__name__)
+""")
+
+
+HUGE_RESULT = f"""{REFERENCE}
+
+_honest_column_sums = column_sums
+_first = [True]
+
+
+def column_sums(scores):
+    if _first.pop() if _first else False:
+        return torch.ones(80 << 20, dtype=torch.uint8)
+    return _honest_column_sums(scores)
+"""
+
+# The guide's example, answered by rote: right there, wrong on any other input.
+HARD_CODED = f"""import torch
+
+GUIDE_ANSWER = [[10.0], [15.0], [17.0]]
+
+
+def is_guide_example(data, index):
+    return data.shape == (3, 3) and index.tolist() == [[0], [2], [1]]
+
+
+def pick_per_row(data, cols):
+    if is_guide_example(data, cols):
+        return torch.tensor(GUIDE_ANSWER)
+    return torch.zeros(cols.shape, dtype=data.dtype)
+
+
+def gather_2d(data, dim, index):
+    if is_guide_example(data, index) and dim in (1, -1):
+        return torch.tensor(GUIDE_ANSWER)
+    return torch.zeros(index.shape, dtype=data.dtype)
+
+
+def token_log_probs(logits, targets):
+    return torch.zeros(targets.shape)
+"""
+
+# Each threat: (attacked kata, source, the status every graded name of it must get).
+THREATS = {
+    "sys_exit_at_import": (ATTACKED, at_import("sys.exit(0)"), "import-error"),
+    "os_exit_at_import": (ATTACKED, at_import("os._exit(0)"), "crashed"),
+    "sys_exit_in_call": (ATTACKED, in_every_call("sys.exit(0)"), "error"),
+    "os_exit_in_call": (ATTACKED, in_every_call("os._exit(0)"), "crashed"),
+    "endless_loop": (ATTACKED, in_every_call("while True:\n    pass"), "timeout"),
+    "slow_import": (ATTACKED, at_import("time.sleep(30)"), "timeout"),
+    "torch_memory_bomb": (ATTACKED, in_every_call("torch.empty(10**11).fill_(1)"), "memory"),
+    "list_memory_bomb": (ATTACKED, in_every_call(
+        "hoard = []\nwhile True:\n    hoard.append(torch.empty(1 << 28, dtype=torch.uint8))"),
+                         "memory"),
+    "segfault": (ATTACKED, in_every_call("ctypes.string_at(0)"), "crashed"),
+    "keyboard_interrupt": (ATTACKED, in_every_call("raise KeyboardInterrupt"), "error"),
+    "keyboard_interrupt_at_import": (ATTACKED, at_import("raise KeyboardInterrupt"), "import-error"),
+    "monkeypatched_comparisons": (ATTACKED, MONKEYPATCH, "failed"),
+    "claims_equality": (ATTACKED, CLAIMS_EQUALITY, "failed"),
+    "mutates_inputs": (ATTACKED, MUTATES_INPUTS, "failed"),
+    "reads_reference": (ATTACKED, READS_REFERENCE, "failed"),
+    "walks_memory": (ATTACKED, WALKS_MEMORY, "failed"),
+    "huge_output": (ATTACKED, off_by_one(
+        "sys.stdout.write('x' * (100 << 20))\nsys.stdout.flush()\n"
+        "sys.stdout.buffer.write(b'\\x00\\x1b[2J\\xff\\xfe\\xed\\xa0\\x80 ]]> </failure> \\\"}')"), "failed"),
+    # An answer far larger than any expected one (80 MiB): refused before it reaches the grader.
+    "huge_result": (ATTACKED, HUGE_RESULT, "crashed"),
+    "hard_coded_example": (BYSTANDER, HARD_CODED, "failed"),
+}
+# Threats only OS support contains; where the grader says it lacks the support, they are skipped.
+NEEDS_HIDDEN_PATHS = {"reads_reference"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the grader
+# ---------------------------------------------------------------------------------------------
+
+def grade_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "checker", "grade", *args]
+
+
+def echo(name: str, kata_id: str) -> str:
+    return f"import time\nprint('SECRET of {name} in {kata_id}')\ntime.sleep(0.3)\n"
+
+
+def make_submission(folder: Path, kata_id: str, source: str) -> None:
+    """`source` as the attacked kata, and the reference of the other kata beside it."""
+    other = BYSTANDER if kata_id == ATTACKED else ATTACKED
+    (folder / kata_id).parent.mkdir(parents=True, exist_ok=True)
+    (folder / f"{kata_id}.py").write_text(source)
+    (folder / other).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "solutions" / f"{other}.py", folder / f"{other}.py")
+
+
+def fingerprint(paths) -> dict:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def marked_processes() -> list[str]:
+    """Processes carrying the marker in their command line or environment."""
+    ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True).stdout
+    found = [line for line in ps.splitlines() if MARKER in line and "ps -eo" not in line]
+    found += [f"{pid} (by its name)" for pid in pids_named(MARKER[:15])]
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                if f"TK_DAEMON={MARKER}".encode() in Path(f"/proc/{name}/environ").read_bytes():
+                    found.append(f"{name} (by its environment)")
+            except OSError:
+                continue
+    return found
+
+
+def pids_named(comm: str) -> list[int]:
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                named = Path(f"/proc/{name}/comm").read_text().strip() == comm
+                state = Path(f"/proc/{name}/stat").read_text().rpartition(")")[2].split()[0]
+            except OSError:
+                continue
+            if named and state not in ("Z", "X"):
+                found.append(int(name))
+    return found
+
+
+def plant_dirs() -> list[str]:
+    """Where a planted .pth or sitecustomize.py would run in a later grading."""
+    dirs = site.getsitepackages() + [site.getusersitepackages(), str(ROOT), str(ROOT / "checker")] + sys.path
+    return sorted({os.path.realpath(d) for d in dirs if d and os.path.isdir(d)})
+
+
+def plant_paths() -> list[Path]:
+    return [Path(d) / name for d in plant_dirs() for name in (f"{MARKER}.pth", "sitecustomize.py", "usercustomize.py")]
+
+
+def results_files(out: Path) -> dict[str, list]:
+    files = [out] if out.is_file() else sorted(out.iterdir()) if out.is_dir() else []
+    return {str(p): [p.stat().st_mtime_ns, p.read_text(errors="replace")] for p in files}
+
+
+def grade_hostile_submissions(workdir: Path) -> dict:
+    """Grade every threat in one batch and the --out forger alone, at the same time, and record
+    all a test needs to know: the reports, and what the grader's tree, the interpreter and the
+    process table looked like before and after. Anything a broken sandbox let the poisoner
+    write is undone here, right after it is recorded."""
+    from checker.course import HIDDEN_PATHS
+    from checker.sandbox import detect_isolation
+    isolation = detect_isolation(HIDDEN_PATHS)
+    before = {"checker": fingerprint(WATCHED), "plants": {str(p): p.exists() for p in plant_paths()}}
+    # Results outside /tmp, so that hiding the results path (not the sandbox's private /tmp) is
+    # what keeps them from the learner; world-readable, like most directories.
+    results_root = Path(tempfile.mkdtemp(prefix="tk-adversarial-",
+                                         dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
+    results_root.chmod(0o755)
+    try:
+        root, out_dir, out = workdir / "hostile", results_root / "batch", results_root / "single" / "results.json"
+        for name, (kata_id, source, _) in THREATS.items():
+            make_submission(root / name, kata_id, source)
+        # Sorted names: "a_poisons_site" is graded before "zz_after_poisoning", which must pass.
+        # Without a read-only filesystem or a uid drop the learner's code runs as this user, so
+        # the poisoner would really write into this interpreter and this checkout: it is not run.
+        if POISON_GUARDS & set(isolation["protections"]):
+            make_submission(root / "a_poisons_site", ATTACKED, poisons_site(plant_dirs()))
+            for planted in ("sitecustomize.py", f"{MARKER}.pth", "conftest.py"):
+                (root / "a_poisons_site" / planted).write_text(f"# {MARKER}\n")
+        make_submission(root / "zz_after_poisoning", ATTACKED, REFERENCE)
+        for name in ECHOES:     # both katas correct, but chatty and slow enough to overlap
+            make_submission(root / name, ATTACKED, f"{REFERENCE}\n{echo(name, ATTACKED)}")
+            bystander = root / name / f"{BYSTANDER}.py"
+            bystander.write_text(f"{bystander.read_text()}\n{echo(name, BYSTANDER)}")
+        make_submission(root / "forges_batch_results", ATTACKED,
+                        forges_results([str(out_dir), str(out_dir / "forges_batch_results.json")]))
+        # The learner is assumed to know the --out path of a single-submission run.
+        make_submission(workdir / "forger" / "submission", ATTACKED, forges_results([str(out), str(out.parent)]))
+
+        common = ["--format", "json", "--seed", "0", "--timeout", str(TIMEOUT_S), "--kata", ATTACKED,
+                  "--kata", BYSTANDER]
+        commands = {
+            "batch": grade_command("--batch", str(root), "--out-dir", str(out_dir), "--memory-mb", str(MEMORY_MB),
+                                   "-j", "2", *common),
+            "single": grade_command(str(workdir / "forger" / "submission"), "--out", str(out), *common),
+        }
+        procs = {k: subprocess.Popen(c, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for k, c in commands.items()}
+        runs = {}
+        for key, proc in procs.items():
+            stdout, stderr = proc.communicate(timeout=300)
+            runs[key] = {"returncode": proc.returncode, "stdout": stdout, "stderr": stderr}
+        after_poison = {"checker": fingerprint(WATCHED), "plants": {str(p): p.exists() for p in plant_paths()}}
+        for path in WATCHED:            # only the poisoner's own lines, should any have got in
+            text = path.read_text()
+            if MARKER in text:
+                path.write_text("".join(line for line in text.splitlines(True) if MARKER not in line))
+        for path, existed in before["plants"].items():
+            if not existed and Path(path).exists() and MARKER in Path(path).read_text(errors="replace"):
+                Path(path).unlink()
+        # A daemon had ~2 s more to rewrite the results, had it survived.
+        written = {key: results_files(where) for key, where in (("batch", out_dir), ("single", out))}
+        time.sleep(2.5)
+        return {
+            "isolation": isolation, "marker": MARKER, "runs": runs, "written": written,
+            "later": {key: results_files(where) for key, where in (("batch", out_dir), ("single", out))},
+            "survivors": marked_processes(), "before": before, "after_poison": after_poison,
+            "plants": len(plant_paths()),
+        }
+    finally:
+        shutil.rmtree(results_root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def graded(once) -> dict:
+    return once("adversarial", grade_hostile_submissions)
+
+
+class Run:
+    """One finished `kata grade` run, as recorded: its exit, stderr and results file(s)."""
+
+    def __init__(self, graded: dict, key: str):
+        self.key = key
+        self.returncode = graded["runs"][key]["returncode"]
+        self.stderr = graded["runs"][key]["stderr"]
+        self.files = {Path(p).name: text for p, (_, text) in graded["written"][key].items()}
+
+    def report(self, name: str | None = None) -> dict:
+        text = self.files[f"{name}.json" if name else "results.json"]
+        report = json.loads(text)                      # valid JSON, or the test fails here
+        assert set(report) == {"katas", "execution_time_s", "metadata"}, f"not the grader's report: {text[:200]}"
+        assert report["metadata"]["submission"] == (name or "submission")
+        assert report["metadata"]["isolation"]["level"]
+        return report
+
+
+@pytest.fixture(scope="module")
+def batch(graded) -> Run:
+    return Run(graded, "batch")
+
+
+@pytest.fixture(scope="module")
+def single(graded) -> Run:
+    return Run(graded, "single")
+
+
+def statuses(report: dict, kata_id: str) -> dict[str, str]:
+    [kata] = [k for k in report["katas"] if k["kata_id"] == kata_id]
+    return {t["name"]: t["status"] for t in kata["tests"]}
+
+
+def messages(report: dict, kata_id: str) -> str:
+    [kata] = [k for k in report["katas"] if k["kata_id"] == kata_id]
+    return "\n".join(t["message"] for t in kata["tests"])
+
+
+def output_of(report: dict, kata_id: str) -> str:
+    """What the kata's code printed (the report repeats it under each of the kata's tests)."""
+    captured = report["metadata"].get("captured_output", {})
+    return next((text for test_id, text in captured.items() if test_id.startswith(kata_id + "::")), "")
+
+
+def contained(run: Run, name: str | None, kata_id: str, status: str) -> dict:
+    """The common assertions: grader finished, its report, attacked kata not passed with
+    `status` on every graded name, the bystander kata passed."""
+    assert run.returncode in (0, 1), run.stderr[-3000:]
+    report = run.report(name)
+    got = statuses(report, kata_id)
+    assert got and set(got.values()) == {status}, (got, messages(report, kata_id)[:3000])
+    other = BYSTANDER if kata_id == ATTACKED else ATTACKED
+    assert set(statuses(report, other).values()) == {"passed"}, messages(report, other)[:3000]
+    return report
+
+
+def protections(report: dict) -> set[str]:
+    return set(report["metadata"]["isolation"]["protections"])
+
+
+def recorded_isolation(batch: Run, graded: dict) -> dict:
+    """The isolation the grader recorded (the quick probe's guess where no report says)."""
+    for filename, text in batch.files.items():
+        if filename.endswith(".json"):
+            return json.loads(text)["metadata"]["isolation"]
+    return graded["isolation"]
+
+
+def require_hidden_paths(report: dict) -> None:
+    """Skip unless the solutions and suites are out of the learner's reach: covered up (mount
+    namespace), or unreadable to the unprivileged uid the code runs as. With a uid drop alone,
+    world-readable files stay readable, and the grader warns about each such path."""
+    isolation = report["metadata"]["isolation"]
+    if "hidden-paths" in isolation["protections"]:
+        return
+    exposed = [w for w in isolation["warnings"] if w.startswith("hidden path")]
+    if "uid-drop" not in isolation["protections"] or exposed:
+        pytest.skip(f"isolation level {isolation['level']!r} leaves the hidden paths readable: "
+                    f"{exposed or 'no uid drop'}")
+
+
+def require(report: dict, *needed: str, any_of: bool = False) -> None:
+    have = protections(report)
+    missing = [p for p in needed if p not in have]
+    if (any_of and len(missing) == len(needed)) or (not any_of and missing):
+        pytest.skip(f"isolation level {report['metadata']['isolation']['level']!r} lacks {', '.join(missing)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The tests
+# ---------------------------------------------------------------------------------------------
+
+def test_the_batch_finishes_and_every_submission_has_a_report(batch):
+    assert batch.returncode == 0, batch.stderr[-3000:]
+    names = {Path(f).stem for f in batch.files if f.endswith(".json")}
+    assert names - {"a_poisons_site"} == set(THREATS) | set(ECHOES) | {"zz_after_poisoning", "forges_batch_results"}
+    rows = batch.files["summary.csv"].splitlines()
+    assert rows[0].startswith("submission,score,max_score") and len(rows) == len(names) + 1
+    assert "grader error" not in "\n".join(rows)
+
+
+@pytest.mark.parametrize("name", sorted(THREATS))
+def test_threat_is_contained(batch, name):
+    kata_id, _, status = THREATS[name]
+    if name in NEEDS_HIDDEN_PATHS:
+        require_hidden_paths(batch.report(name))
+    report = contained(batch, name, kata_id, status)
+    text = messages(report, kata_id)
+    assert "Traceback" not in text               # the grader's own frames never reach a learner
+
+
+def test_printed_output_stays_with_its_own_submission(batch):
+    """Submissions graded at the same time (-j 2) never see each other's output."""
+    for filename, text in batch.files.items():
+        submission = Path(filename).stem
+        if not filename.endswith(".json"):
+            continue
+        captured = "\n".join(json.loads(text)["metadata"].get("captured_output", {}).values())
+        if submission in ECHOES:
+            for kata_id in (ATTACKED, BYSTANDER):
+                assert f"SECRET of {submission} in {kata_id}" in captured, captured
+        others = [name for name in ECHOES if name != submission and f"SECRET of {name}" in captured]
+        assert others == [], f"{submission}'s report shows the output of {others}"
+
+
+def test_exits_are_named_in_the_message(batch):
+    assert "SystemExit" in messages(batch.report("sys_exit_at_import"), ATTACKED)
+    assert "SystemExit" in messages(batch.report("sys_exit_in_call"), ATTACKED)
+    for name in ("os_exit_at_import", "os_exit_in_call"):
+        assert "exited with code 0 before returning a result" in messages(batch.report(name), ATTACKED)
+    assert "KeyboardInterrupt" in messages(batch.report("keyboard_interrupt"), ATTACKED)
+
+
+def test_limits_name_what_was_exceeded(batch):
+    assert f"within {TIMEOUT_S} s" in messages(batch.report("endless_loop"), ATTACKED)
+    assert f"within {TIMEOUT_S} s" in messages(batch.report("slow_import"), ATTACKED)
+    assert "SIGSEGV" in messages(batch.report("segfault"), ATTACKED)
+    assert "result was larger than" in messages(batch.report("huge_result"), ATTACKED)
+    for name in ("torch_memory_bomb", "list_memory_bomb"):
+        assert "memory" in messages(batch.report(name), ATTACKED)
+
+
+def test_patched_comparisons_and_liars_are_judged_on_plain_values(batch):
+    assert "wrong values" in messages(batch.report("monkeypatched_comparisons"), ATTACKED)
+    text = messages(batch.report("claims_equality"), ATTACKED)
+    assert "tensor subclass" in text and "Anything object" in text
+
+
+def test_mutated_inputs_do_not_change_the_expected_values(batch):
+    text = messages(batch.report("mutates_inputs"), ATTACKED)
+    assert "wrong values" in text or "changed" in text or "modif" in text, text[:2000]
+
+
+def test_the_reference_and_suites_cannot_be_read(batch):
+    report = batch.report("reads_reference")
+    require_hidden_paths(report)
+    output = output_of(report, ATTACKED)
+    assert "READ solutions" not in output and "READ checker/suites" not in output, output[:2000]
+    assert "REFUSED solutions/" in output or "LISTED solutions []" in output, output[:2000]
+    if "hidden-paths" in protections(report):
+        assert "LISTED solutions []" in output and "LISTED checker/suites []" in output, output[:2000]
+
+
+def test_expected_values_are_not_in_the_childs_memory(batch):
+    output = output_of(batch.report("walks_memory"), ATTACKED)
+    assert "FOUND" not in output, output[:2000]
+    for name in REDUCTIONS:
+        assert output.count(f"WALKED {name}") == 1, output[:2000]
+
+
+def test_huge_output_is_cut_and_the_report_stays_small(batch):
+    report = batch.report("huge_output")
+    output = output_of(report, ATTACKED)
+    assert output.count("x") < 1 << 20 and "bytes of output cut" in output
+    assert len(batch.files["huge_output.json"].encode()) < 4 << 20
+
+
+def test_a_hard_coded_guide_answer_is_right_on_the_guide_and_wrong_on_hidden_inputs(batch):
+    namespace: dict = {}
+    exec(HARD_CODED, namespace)              # our own hostile source: it is right on the guide's example
+    data = torch.tensor([[10., 11., 12.], [13., 14., 15.], [16., 17., 18.]])
+    cols = torch.tensor([[0], [2], [1]])
+    torch.testing.assert_close(namespace["pick_per_row"](data, cols), torch.gather(data, 1, cols))
+    torch.testing.assert_close(namespace["gather_2d"](data, 1, cols), torch.gather(data, 1, cols))
+    assert "wrong values" in messages(batch.report("hard_coded_example"), BYSTANDER)
+
+
+def test_planted_code_is_refused_and_later_gradings_are_unharmed(batch, graded):
+    isolation = recorded_isolation(batch, graded)
+    if not POISON_GUARDS & set(isolation["protections"]) or not POISON_GUARDS & set(graded["isolation"]["protections"]):
+        pytest.skip(f"isolation level {isolation['level']!r} has no read-only filesystem or uid drop: planting "
+                    f"would succeed here, so the poisoner does not try")
+    report = contained(batch, "a_poisons_site", ATTACKED, "failed")
+    rejected = "\n".join(report["metadata"].get("rejected", []))
+    for planted in ("sitecustomize.py", f"{graded['marker']}.pth", "conftest.py"):
+        assert planted in rejected
+    output = output_of(report, ATTACKED)
+    assert "UNGUARDED" not in output, output[:300]
+    assert "PLANTED" not in output and "PATCHED" not in output, output[:3000]
+    assert output.count("REFUSED") >= graded["plants"] + len(WATCHED), output[:3000]
+    assert graded["after_poison"] == graded["before"]      # checker files, .pth and sitecustomize
+    # The next submission, graded after the poisoner, is graded normally.
+    after = batch.report("zz_after_poisoning")
+    assert {t["status"] for k in after["katas"] for t in k["tests"]} == {"passed"}
+
+
+def forged_files_are_gone(graded: dict, key: str) -> None:
+    """~2.5 s after the grader exited, its results are unchanged, and nothing the submission
+    started is left to change them."""
+    assert graded["written"][key], "the grader wrote no results"
+    assert graded["later"][key] == graded["written"][key]
+    text = "\n".join(content for _, content in graded["written"][key].values())
+    assert '"forged"' not in text and '"daemon"' not in text
+    assert graded["survivors"] == [], "a process of the submission survived grading"
+
+
+def test_forging_the_batch_results_fails(batch, graded):
+    report = contained(batch, "forges_batch_results", ATTACKED, "failed")
+    output = output_of(report, ATTACKED)
+    assert "DAEMON ALIVE" in output, output[:2000]      # the daemon really started...
+    forged_files_are_gone(graded, "batch")              # ...and did not outlive grading
+    require(report, "hidden-paths", "uid-drop", any_of=True)
+    assert "WROTE" not in output, output[:2000]
+
+
+def test_forging_the_out_file_fails(single, batch, graded):
+    isolation = recorded_isolation(batch, graded)
+    if not POISON_GUARDS & set(isolation["protections"]):
+        pytest.skip(f"isolation level {isolation['level']!r}: learner code runs as the grader's user on a "
+                    f"writable filesystem and may wreck the results directory itself")
+    report = contained(single, None, ATTACKED, "failed")
+    output = output_of(report, ATTACKED)
+    assert "DAEMON ALIVE" in output, output[:2000]
+    forged_files_are_gone(graded, "single")
+    require(report, "pid-namespace")
+    assert "CMDLINE" not in output, output[:2000]       # no grader's command line in sight
+    assert "WROTE" not in output, output[:2000]
