@@ -193,6 +193,19 @@ def cmd_validate(args) -> int:
 # ---------------------------------------------------------------------------------------------
 
 def cmd_grade(args) -> int:
+    # Usage errors are answered before torch is imported, so they come back at once.
+    problem = None
+    if bool(args.dir) == bool(args.batch):
+        problem = "give a submission DIR, or --batch ROOT --out-dir DIR"
+    elif args.batch and not args.out_dir:
+        problem = "--batch needs --out-dir"
+    elif not Path(args.batch or args.dir).exists():
+        problem = f"{args.batch or args.dir} does not exist"
+    if problem:
+        print(f"kata grade: {problem}", file=sys.stderr)
+        return 2
+    for kata_id in args.kata:
+        _kata_or_exit(kata_id)
     from checker import course
     return course.grade_command(args)
 

@@ -57,6 +57,7 @@ class Forbid(TorchFunctionMode):
         self.prefixes = tuple(n + "." for n in self.names)
         self.hits: list[str] = []
         self._patches = contextlib.ExitStack()
+        self.aten = _aten_names(self.names)
 
     def _refuse(self, name: str):
         self.hits.append(name)
@@ -66,6 +67,11 @@ class Forbid(TorchFunctionMode):
         return name in self.names or name.startswith(self.prefixes)
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
+        if isinstance(func, (torch._ops.OpOverloadPacket, torch._ops.OpOverload)):
+            # torch.ops.aten.gather(...) is the same op without the Python name: refuse it too.
+            op = func._qualified_op_name if isinstance(func, torch._ops.OpOverloadPacket) else func._schema.name
+            if op.startswith("aten::") and op[len("aten::"):] in self.aten:
+                self._refuse(f"torch.ops.{op.replace('::', '.')}")
         name = resolve_name(func) or getattr(func, "__qualname__", repr(func))
         if self._is_forbidden(name):
             self._refuse(name)
@@ -123,6 +129,14 @@ class Forbid(TorchFunctionMode):
             return super().__exit__(*exc)
         finally:
             self._patches.close()
+
+
+def _aten_names(names) -> frozenset:
+    """aten op names behind forbidden Python names: torch.gather -> gather, _gather, native_gather."""
+    bases = {n.rpartition(".")[2] for n in names}
+    bases = {b for b in bases if b and not b[0].isupper()}   # classes have no aten op
+    return frozenset(v for b in bases for v in (b, "_" + b, "native_" + b) if hasattr(torch.ops.aten, v))
+
 
 
 _BACKWARD_NAMES = ("torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward")

@@ -396,6 +396,8 @@ def _compare_grads(exp, res, argnames, case, rtol, atol) -> str | None:
     if "grad_error" in res:
         return "computing gradients through your result failed."
     exp_grads, got_grads = exp.get("grads") or [], res.get("grads") or []
+    if len(got_grads) != len(exp_grads):
+        return "the gradients could not be read back for every input (the autograd graph is incomplete)."
     float_names = [n for n, a in zip(argnames, _flat_args(case)) if _is_float(a)]
     for i, (e, g) in enumerate(zip(exp_grads, got_grads)):
         label = float_names[i] if i < len(float_names) else f"input {i}"

@@ -73,6 +73,10 @@ def _forbidden_name(names, fn):
     (["torch.autograd.grad"], lambda x: torch.autograd.grad(x.sum(), x), "torch.autograd.grad"),
     (["torch.func"], lambda x: torch.func.grad(lambda t: t.sum())(x.detach()), "torch.func.grad"),
     (["torch.nn.functional.dropout"], lambda x: torch.nn.Dropout(0.5)(x), "torch.nn.functional.dropout"),
+    (["torch.gather"], lambda x: torch.ops.aten.gather(x, 1, torch.zeros(3, 1, dtype=torch.long)),
+     "torch.ops.aten.gather"),
+    (["torch.nn.functional.layer_norm"], lambda x: torch.ops.aten.native_layer_norm(x, [4], None, None, 1e-5),
+     "torch.ops.aten.native_layer_norm"),
 ])
 def test_forbidden_calls_are_refused_by_name(names, call, expected):
     assert _forbidden_name(names, lambda: call(torch.randn(3, 4, requires_grad=True))) == expected
@@ -93,6 +97,12 @@ def test_forbid_is_not_swallowed_by_except_exception_and_patches_are_restored():
     assert _forbidden_name(["torch.nn.LayerNorm"], sneaky) == "torch.nn.LayerNorm"
     torch.nn.LayerNorm(3)
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+
+
+def test_forbidding_an_op_still_allows_functions_that_use_it_internally():
+    x = torch.randn(3, 4)
+    assert _forbidden_name(["torch.gather"], lambda: F.cross_entropy(x, torch.zeros(3, dtype=torch.long))) is None
+    assert _forbidden_name(["torch.gather"], lambda: x[torch.arange(3).unsqueeze(1), torch.zeros(3, 1).long()]) is None
 
 
 def test_forbid_ignores_names_that_only_share_a_prefix():

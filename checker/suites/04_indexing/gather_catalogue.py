@@ -93,3 +93,8 @@ def gather_2d(data, dim, index):  # noqa: F811
 def token_log_probs(logits, targets):  # noqa: F811
     picked = logits.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
     return picked - torch.logsumexp(logits, dim=-1)
+
+
+@catalogue.mistake("gather_2d calls the aten op behind torch.gather directly", expect="forbidden-op")
+def gather_2d(data, dim, index):  # noqa: F811
+    return torch.ops.aten.gather(data, dim, index)
