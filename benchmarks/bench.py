@@ -103,7 +103,7 @@ def main() -> int:
             single = Path(tmp) / "assignment" / "student000"
             med, _ = median_of(args.runs, KATA + ["grade", str(single), "--seed", "0"] + kata_args)
             report("3-exercise assignment, one submission, cold CLI", med,
-                   f"(otter 8.6 s, nbgrader 5.1 s)")
+                   "(otter 8.6 s, nbgrader 5.1 s)")
     print("\n| measurement | median |\n|---|---|")
     for label, seconds, detail in rows:
         print(f"| {label} {detail} | {seconds:.2f} s |")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
 import torch
 
@@ -364,7 +364,7 @@ class Suite:
                     return fail(f"{header}  {problem}")
                 if res.get("mutated"):
                     return fail(f"{header}  forward modified its input in place.")
-                problem = _compare_grads(exp, res, ["input"] * 8, case, rtol, atol)
+                problem = _compare_grads(exp, res, ["input"] * len(case.inputs), case, rtol, atol)
                 if problem:
                     return fail(f"{header}  {problem}")
                 for pname, exp_grad in (exp.get("param_grads") or {}).items():

@@ -4,9 +4,6 @@ The module cases run with dropout off (eval mode, or dropout=0.0) so outputs and
 compared with the reference's. Dropout on the output is then checked on its own, statistically:
 in training about p of the outputs must be 0 and the rest must equal the eval output / (1 - p).
 """
-
-import torch
-
 from checker import judge as J
 from checker.stats import binomial_range
 from checker.suite import Case, ModuleCase, Suite, construct, nn_model, transposed
