@@ -388,9 +388,14 @@ def filesystem_plan(hidden, drop_uid: bool) -> dict:
                 if not os.stat(ancestor).st_mode & stat.S_IXOTH:
                     masks.add(ancestor)
                     break
-    masks = sorted(m for m in masks if not any(o != m and _under(m, o) for o in masks))
+    tmp = [p for p in ("/tmp", "/dev/shm") if os.path.isdir(p)]
+    # A mask under /tmp (a venv in a mktemp -d directory, say) would be buried by the fresh
+    # tmpfs mounted over /tmp, and its final read-only remount would then fail; that tmpfs
+    # already hides the directory, so such a mask is not needed.
+    masks = sorted(m for m in masks if not any(o != m and _under(m, o) for o in masks)
+                   and not any(_under(m, t) for t in tmp))
     return {"hidden": sorted({os.path.realpath(p) for p in hidden}), "masks": masks, "exposed": exposed,
-            "tmp": [p for p in ("/tmp", "/dev/shm") if os.path.isdir(p)]}
+            "tmp": tmp}
 
 
 # --- Inside the children ---------------------------------------------------------------------------

@@ -73,6 +73,21 @@ def test_hidden_after_due_hides_details_but_not_the_score(tmp_path):
     assert graded and all(t["visibility"] == "after_due_date" for t in graded)
 
 
+def test_the_sandbox_reaches_the_level_this_machine_supports():
+    """CI sets TORCHKATA_REQUIRE_ISOLATION where namespaces work, so a silent fall back to a
+    weaker level (which the adversarial tests would only skip) fails loudly instead."""
+    import os
+
+    import pytest
+
+    from checker import course, sandbox
+    required = os.environ.get("TORCHKATA_REQUIRE_ISOLATION")
+    if not required:
+        pytest.skip("TORCHKATA_REQUIRE_ISOLATION is not set")
+    report = sandbox.detect_isolation([str(p) for p in course.HIDDEN_PATHS])
+    assert report["level"] == required, report["warnings"]
+
+
 def test_results_record_seed_and_isolation(tmp_path):
     out = tmp_path / "r.json"
     kata("grade", str(ROOT / "exercises"), "--kata", "gather", "--format", "json", "--out", str(out))

@@ -455,3 +455,23 @@ def test_unknown_isolation_is_refused():
 def test_an_unavailable_isolation_level_is_refused_not_faked():
     with pytest.raises(SandboxError):
         ForkServer(ENTRY, sys_path=[HERE], isolation="uid").start()
+
+
+def test_a_python_under_a_private_tmp_dir_keeps_the_namespace_level(tmp_path, monkeypatch):
+    """A venv made in a `mktemp -d` directory (mode 700, under /tmp) must not be masked: the
+    fresh tmpfs over /tmp would bury the mask and its remount would fail, dropping the whole
+    sandbox to the weaker `uid` level."""
+    import sys
+
+    from checker import forkserver
+    private = tempfile.mkdtemp()                     # /tmp/tmpXXXX, mode 700, like CI's venv
+    venv_site = os.path.join(private, "venv", "lib")
+    os.makedirs(venv_site)
+    monkeypatch.setattr(sys, "path", sys.path + [venv_site])
+    try:
+        plan = forkserver.filesystem_plan(hidden=[], drop_uid=True)
+    finally:
+        shutil.rmtree(private)
+    assert not [m for m in plan["masks"] if m.startswith("/tmp/")]
+    assert os.path.realpath(venv_site) in plan["exposed"] or any(
+        os.path.realpath(venv_site).startswith(p + "/") for p in plan["exposed"])
