@@ -236,15 +236,18 @@ def _call(ns, spec, run) -> dict:
     return result
 
 
-def _differentiable_positions(args) -> list[int]:
-    return [i for i, t in enumerate(_tensors(args)) if t.is_floating_point() or t.is_complex()]
+def _track_grads(value) -> list[torch.Tensor]:
+    """The floating-point tensors inside `value`, switched to requires_grad: the inputs whose
+    gradients a probe compares."""
+    inputs = [t for t in _tensors(value) if t.is_floating_point() or t.is_complex()]
+    for t in inputs:
+        t.requires_grad_(True)
+    return inputs
 
 
 def _grad_pass(fn, spec, run, device) -> dict:
     args = materialise(spec["args"], device)
-    inputs = [t for i, t in enumerate(_tensors(args)) if i in _differentiable_positions(args)]
-    for t in inputs:
-        t.requires_grad_(True)
+    inputs = _track_grads(args)
     if spec.get("seed") is not None:
         torch.manual_seed(spec["seed"])
     ok, out = run(fn, *args)
@@ -299,9 +302,7 @@ def _module(ns, spec, run) -> dict:
         return result
     inputs = materialise(spec["inputs"], device)
     snapshot = _snapshot(inputs)
-    float_inputs = [t for t in _tensors(inputs) if t.is_floating_point()] if spec.get("grad") else []
-    for t in float_inputs:
-        t.requires_grad_(True)
+    float_inputs = _track_grads(inputs) if spec.get("grad") else []
     if spec.get("forward_seed") is not None:
         torch.manual_seed(spec["forward_seed"])
     ok, out = run(module, *inputs)
