@@ -18,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from checker import manifest, probe
+from checker import probe
 from checker.judge import format_error
 from checker.manifest import Kata
 from checker.results import KataResult, Status, TestResult
@@ -235,9 +235,3 @@ def grade_kata(kata: Kata, target: Target, executor, *, seed: int = 0, devices=(
     result.duration_s = time.perf_counter() - started
     return result
 
-
-def grade_dir(root: Path, executor, katas=None, *, seed: int = 0, devices=("cpu",)) -> list[KataResult]:
-    """Grade a directory laid out like exercises/: <chapter>/<kata>.py."""
-    katas = katas or manifest.load()
-    return [grade_kata(k, Target.from_file(Path(root) / k.relpath), executor, seed=seed, devices=devices)
-            for k in katas]

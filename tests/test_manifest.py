@@ -34,3 +34,9 @@ def test_a_manifest_without_a_hint_ladder_is_refused(tmp_path):
     bad.write_text('[chapters]\n"01_x" = "X"\n[[kata]]\nid = "01_x/y"\ntitle = "t"\ngraded = ["f"]\nhints = ["one"]\n')
     with pytest.raises(manifest.ManifestError, match="at least 2"):
         manifest.load(bad)
+
+
+@pytest.mark.parametrize("kata", manifest.load(), ids=lambda k: k.id)
+def test_each_suite_grades_exactly_the_names_the_manifest_lists(kata):
+    from checker import runner
+    assert set(runner.suite_for(kata).graded_names) == set(kata.graded)
