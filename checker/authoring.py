@@ -212,7 +212,7 @@ def solution_regions(source: str, filename: str = "<reference>") -> list[Region]
 
 
 def not_implemented_message(kata: Kata, qualname: str) -> str:
-    return f"{kata.id}: {qualname} is not implemented yet; stuck? run `kata hint {kata.id}`"
+    return f"{kata.id}: {qualname} is not implemented yet; stuck? run `kata hint {kata.id} {qualname.split('.')[0]}`"
 
 
 def _python_string(text: str) -> str:

@@ -1,49 +1,111 @@
 """Mistake catalogues: plausible wrong implementations a suite must reject, and correct
 alternatives it must accept. A catalogue lives beside its suite
-(checker/suites/<id>_catalogue.py) and is written like this:
+(checker/suites/<chapter>/<module>_catalogue.py), knows its kata from that place, and holds
+*deltas*: each entry replaces one thing in a fresh copy of the reference and leaves the rest.
 
     from checker.catalogue import Catalogue
     catalogue = Catalogue()
+    ref = catalogue.reference          # the pristine reference module, to wrap or reuse
 
     @catalogue.mistake("unbiased variance (divides by n - 1)")
-    def layer_norm(x, gamma, beta, eps=1e-5):
+    def layer_norm(x, gamma, beta, eps=1e-5):          # replaces a graded function
         ...
 
-    @catalogue.alternative("variance via torch.var(unbiased=False)")
-    def layer_norm(x, gamma, beta, eps=1e-5):
-        ...
+    class LayerNorm:                                   # only a namespace: replaces one method
+        @catalogue.mistake("forgets super().__init__()")
+        def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
+            ...
 
-Each entry replaces the graded name it is called after (the function's or class's __name__)
-in a copy of the reference module; `kata validate` grades that copy. A mistake passes
-validation when the suite fails the replaced name; `expect=` can also pin the status
-(e.g. "forbidden-op"). An alternative passes when every test passes.
+    @catalogue.mistake("returns float32 for half inputs")
+    def masked_mean(x, mask, dim):                     # a wrapper around the reference
+        return ref.masked_mean(x, mask, dim).float()
+
+What an entry replaces is its qualified name: `layer_norm`, `LayerNorm.__init__`, or a helper
+such as `_stable_exp`. The graded name that owns it (or, for a helper, any graded name) must fail;
+`expect=` can also pin the status (e.g. "forbidden-op"). An alternative must pass everything.
+`kata validate` grades every entry; `checker.diagnose` also uses the mistakes to name what a
+failing learner most likely did.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
+
+from checker.suite import kata_id_of
 
 
 @dataclass
 class Variant:
     label: str
-    replaces: dict[str, Any]          # graded name -> function or class
-    expect: str | None = None         # for mistakes: the status the suite must report
+    target: str                 # qualified name replaced: "layer_norm" or "LayerNorm.forward"
+    replacement: Any
+    expect: str | None = None   # for mistakes: the status the suite must report
+    hint: str = ""              # for mistakes: what to do about it, shown with a diagnosis
+
+    @property
+    def owner(self) -> str:
+        """The top-level name the replacement belongs to."""
+        return self.target.split(".")[0]
 
 
-@dataclass
 class Catalogue:
-    mistakes: list[Variant] = field(default_factory=list)
-    alternatives: list[Variant] = field(default_factory=list)
+    def __init__(self):
+        caller = sys._getframe(1).f_globals.get("__file__", "<catalogue>")
+        self.path = str(caller)
+        self.kata_id = kata_id_of(caller)
+        self.mistakes: list[Variant] = []
+        self.alternatives: list[Variant] = []
 
-    def mistake(self, label: str, *, expect: str | None = None, name: str | None = None) -> Callable:
+    @functools.cached_property
+    def reference(self) -> types.ModuleType:
+        from checker import manifest, runner
+        return runner.reference_for(manifest.get(self.kata_id))
+
+    def _register(self, into: list, label: str, expect=None, hint="") -> Callable:
         def register(obj):
-            self.mistakes.append(Variant(label, {name or obj.__name__: obj}, expect))
+            qualname = getattr(obj, "__qualname__", getattr(obj, "__name__", ""))
+            into.append(Variant(label, qualname.replace(".<locals>", ""), obj, expect, hint))
             return obj
         return register
 
-    def alternative(self, label: str, *, name: str | None = None) -> Callable:
-        def register(obj):
-            self.alternatives.append(Variant(label, {name or obj.__name__: obj}))
-            return obj
-        return register
+    def mistake(self, label: str, *, expect: str | None = None, hint: str = "") -> Callable:
+        return self._register(self.mistakes, label, expect, hint)
+
+    def alternative(self, label: str) -> Callable:
+        return self._register(self.alternatives, label)
+
+
+def apply(reference_path: Path, variant: Variant, module_name: str) -> types.ModuleType:
+    """A fresh copy of the reference module with the variant's one replacement made.
+
+    The reference is executed anew, so graded code that calls a replaced helper (through its
+    module's globals) or a replaced method sees the change, and nothing leaks between variants."""
+    from checker.runner import load_path
+    module = load_path(reference_path, module_name)
+    owner_name, _, attribute = variant.target.partition(".")
+    if not hasattr(module, owner_name):
+        raise AttributeError(f"the reference defines no {owner_name!r} for the entry {variant.label!r} to replace")
+    if attribute:
+        owner = getattr(module, owner_name)
+        if "." in attribute or not isinstance(owner, type):
+            raise AttributeError(f"{variant.target!r}: a delta replaces a method of a top-level class only")
+        setattr(owner, attribute, _rebind_class_cell(variant.replacement, owner))
+    else:
+        setattr(module, owner_name, variant.replacement)
+    return module
+
+
+def _rebind_class_cell(fn, owner: type):
+    """The method with its `__class__` cell pointed at `owner`: zero-argument super() in a method
+    written inside a catalogue's namespace class must find the reference's class instead."""
+    if not isinstance(fn, types.FunctionType) or "__class__" not in fn.__code__.co_freevars:
+        return fn
+    cells = tuple(types.CellType(owner) if name == "__class__" else cell
+                  for name, cell in zip(fn.__code__.co_freevars, fn.__closure__))
+    rebound = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, cells)
+    rebound.__kwdefaults__, rebound.__qualname__ = fn.__kwdefaults__, fn.__qualname__
+    return rebound

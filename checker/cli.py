@@ -1,7 +1,7 @@
 """The `kata` command (also `python -m checker`).
 
-Learners:     kata list | kata progress | kata check ID | kata hint ID | kata watch | kata reset ID
-Instructors:  kata build [--check] | kata validate
+Learners:     kata list | kata progress | kata check ID | kata hint ID [NAME] | kata watch | kata reset ID
+Instructors:  kata new ID NAME... | kata build [--check] | kata validate
 Course staff: kata grade DIR | kata grade --batch ROOT --out-dir DIR | kata export ...
 
 torch is imported only by the commands that grade, so `kata hint` and `kata list` answer at once.
@@ -42,23 +42,39 @@ def _hint_state() -> dict:
         return {}
 
 
-def cmd_hint(args) -> int:
-    kata = _kata_or_exit(args.kata)
-    state = _hint_state()
-    if args.all:
-        shown = len(kata.hints)
-    elif args.level:
-        shown = min(max(args.level, 1), len(kata.hints))
-    else:
-        shown = min(state.get(kata.id, 0) + 1, len(kata.hints))
-    state[kata.id] = max(state.get(kata.id, 0), shown)
+def _save_hint_state(state: dict) -> None:
     STATE_DIR.mkdir(exist_ok=True)
     (STATE_DIR / "hints.json").write_text(json.dumps(state, indent=2))
-    print(f"{kata.id}: {kata.title}")
-    for number, hint in enumerate(kata.hints[:shown], start=1):
-        print(f"\nhint {number} of {len(kata.hints)}: {hint}")
-    if shown < len(kata.hints):
-        print(f"\n(run `kata hint {kata.id}` again for the next step)")
+
+
+def cmd_hint(args) -> int:
+    kata = _kata_or_exit(args.kata)
+    names = kata.graded
+    if args.name is None and len(names) != 1:
+        print(f"{kata.id} grades {len(names)} names, each with its own hint ladder: "
+              + ", ".join(names))
+        print(f"run `kata hint {kata.id} NAME`, e.g. `kata hint {kata.id} {names[0]}`" if names else "")
+        return 0
+    name = args.name or names[0]
+    if name not in names:
+        print(f"{kata.id} has no graded name {name!r}; its names are: {', '.join(names)}", file=sys.stderr)
+        return 2
+    ladder = kata.hints_for(name)
+    key = f"{kata.id}::{name}"
+    state = _hint_state()
+    if args.all:
+        shown = len(ladder)
+    elif args.level:
+        shown = min(max(args.level, 1), len(ladder))
+    else:
+        shown = min(state.get(key, 0) + 1, len(ladder))
+    state[key] = max(state.get(key, 0), shown)
+    _save_hint_state(state)
+    print(f"{kata.id}: {kata.title} ({name})")
+    for number, hint in enumerate(ladder[:shown], start=1):
+        print(f"\nhint {number} of {len(ladder)}: {hint}")
+    if shown < len(ladder):
+        print(f"\n(run `kata hint {kata.id} {name}` again for the next step)")
     return 0
 
 
@@ -134,6 +150,8 @@ def cmd_reset(args) -> int:
     from checker import authoring
     kata = _kata_or_exit(args.kata)
     backup = authoring.reset(kata)
+    state = _hint_state()   # a fresh start climbs the hint ladders from the bottom again
+    _save_hint_state({k: v for k, v in state.items() if not k.startswith(kata.id + "::")})
     print(f"{kata.exercise_path.relative_to(ROOT)} is a fresh stub again"
           + (f"; your version was saved to {backup}" if backup else ""))
     return 0
@@ -162,10 +180,27 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    from checker import scaffold
+    try:
+        written = scaffold.new_kata(args.kata, args.names)
+    except scaffold.ScaffoldError as error:
+        print(f"kata new: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    print(f"next: fill in every TODO, then `kata build {args.kata}` and `kata validate {args.kata}` "
+          f"(validate lists what is still missing)")
+    return 0
+
+
 def cmd_validate(args) -> int:
-    from checker import runner, validate
+    from checker import lint, runner, validate
     katas = [_kata_or_exit(k) for k in args.katas] or list(manifest.load())
     devices = runner.devices_for(args.device)
+    orphans = [] if args.katas else lint.orphans()
+    for problem in orphans:
+        print(f"BAD {problem}")
     reports = []
     for kata in katas:
         report = validate.validate_kata(kata, reseeds=args.reseeds, devices=devices)
@@ -185,7 +220,7 @@ def cmd_validate(args) -> int:
                 if not ok:
                     print(f"    stochastic check failed on the reference with seed {seed}: {detail}")
     print(validate.summary_line(reports))
-    return 0 if all(r.ok for r in reports) else 1
+    return 0 if all(r.ok for r in reports) and not orphans else 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,8 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("hint", cmd_hint, "show the next hint for a kata (each call reveals one more step)")
     p.add_argument("kata", help="kata id, e.g. 04_indexing/gather (or just gather)")
+    p.add_argument("name", nargs="?", help="the graded name whose ladder to climb, e.g. gather_2d")
     p.add_argument("--level", type=int, help="show hints up to this step")
     p.add_argument("--all", action="store_true", help="show every hint")
+
+    p = add("new", cmd_new, "scaffold a new kata: manifest entry, reference, suite and catalogue")
+    p.add_argument("kata", help="the new kata's id, <NN_chapter>/<module>, e.g. 04_indexing/selection")
+    p.add_argument("names", nargs="+", help="its graded names: functions in snake_case, nn.Module classes in CapWords")
 
     p = add("progress", cmd_progress, "grade your exercises and show which katas are solved")
     p.add_argument("--dir", default=str(ROOT / "exercises"), help="exercises directory (default: the repo's)")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from checker import ROOT, __version__, emitters, manifest, runner, submission, wire
 from checker.results import GradeReport, KataResult, Status
-from checker.runner import Outcome, Target
+from checker.runner import ProbeOutcome as Outcome, Target
 
 EXTENSIONS = {"text": "txt", "json": "json", "gradescope": "json", "exercism": "json", "junit": "xml"}
 # What the sandboxed child must never see: the answers, the suites, and (added per run) results.

@@ -167,3 +167,56 @@ def configure_determinism() -> None:
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
     torch.set_float32_matmul_precision("highest")
+
+
+@contextlib.contextmanager
+def eager_compile():
+    """Run `torch.compile`d learner code eagerly while grading.
+
+    Compiling needs a C++ toolchain, seconds of CPU and writable caches, none of which a grader
+    should spend on a kata, and a compiled function computes what the eager one does. So while
+    learner code is loaded and probed, torch.compile (as a function or decorator, with or without
+    arguments) and nn.Module.compile hand back the code unchanged."""
+    def compile_eagerly(model=None, **_options):
+        if model is None:                   # @torch.compile(mode=...) decorator form
+            return lambda fn: fn
+        return model
+
+    def module_compile(self, *args, **kwargs):
+        return None
+
+    original, original_method = torch.compile, torch.nn.Module.compile
+    torch.compile, torch.nn.Module.compile = compile_eagerly, module_compile
+    try:
+        yield
+    finally:
+        torch.compile, torch.nn.Module.compile = original, original_method
+
+
+class KataTimeout(BaseException):
+    """Raised inside learner code when its graded name runs past the time limit (in-process).
+
+    A BaseException, so `except Exception:` in learner code does not swallow it; it is raised
+    again every half second in case a bare `except:` does."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    """Stop the code inside after `seconds` of wall time with KataTimeout. Works in the main
+    thread of a Unix process (self-study); elsewhere, and for None, it sets no limit."""
+    import signal
+    import threading
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise KataTimeout(f"time limit of {seconds:g} s reached")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

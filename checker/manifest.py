@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from checker import ROOT
+from checker.spec import ReferenceSpec, reference_spec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -22,15 +24,14 @@ SUITES = ROOT / "checker" / "suites"
 
 @dataclass(frozen=True)
 class Kata:
+    """One manifest entry. Only the id and title are written in katas.toml; every path is
+    derived from the id, and the per-name facts (graded names, forbidden calls, loops, hints)
+    are read from the reference module itself (`checker.spec`)."""
+
     id: str                      # "04_indexing/gather"
     title: str
     chapter_title: str
-    graded: tuple[str, ...]
-    hints: tuple[str, ...]
-    #: graded name -> forbidden call names; the "*" entry applies to every graded name
-    forbidden: dict = field(default_factory=dict, hash=False, compare=False)
     index: int = 0               # position in the manifest, 1-based
-    suite: str = ""              # the hidden suite, relative to the repository root
 
     @property
     def chapter(self) -> str:
@@ -59,18 +60,36 @@ class Kata:
 
     @property
     def suite_path(self) -> Path:
-        return ROOT / self.suite if self.suite else SUITES / self.relpath
+        return SUITES / self.relpath
 
     @property
     def catalogue_path(self) -> Path:
-        return self.suite_path.with_name(f"{self.module}_catalogue.py")
+        return SUITES / self.chapter / f"{self.module}_catalogue.py"
+
+    # -- facts read from the reference ---------------------------------------------------------
+
+    @property
+    def spec(self) -> ReferenceSpec:
+        return reference_spec(self.solution_path)
+
+    @property
+    def graded(self) -> tuple[str, ...]:
+        return self.spec.graded
 
     def forbidden_for(self, name: str) -> tuple[str, ...]:
-        return tuple(self.forbidden.get("*", ())) + tuple(self.forbidden.get(name, ()))
+        entry = self.spec.names.get(name)
+        return tuple(entry.forbidden or ()) if entry else ()
+
+    def hints_for(self, name: str) -> tuple[str, ...]:
+        entry = self.spec.names.get(name)
+        return entry.hints if entry else ()
 
 
 class ManifestError(ValueError):
     pass
+
+
+_KATA_KEYS = {"id", "title"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -79,24 +98,22 @@ def load(path: Path = MANIFEST_PATH) -> tuple[Kata, ...]:
     chapters = data.get("chapters", {})
     katas = []
     for position, entry in enumerate(data.get("kata", []), start=1):
-        kata_id = entry["id"]
+        kata_id = entry.get("id", "")
+        if not re.fullmatch(r"\d\d_[a-z0-9_]+/[a-z_][a-z0-9_]*", kata_id):
+            raise ManifestError(f"{path}: kata #{position} has id {kata_id!r}; write it as "
+                                f"'<NN_chapter>/<module>', e.g. '04_indexing/gather'")
+        unknown = set(entry) - _KATA_KEYS
+        if unknown:
+            raise ManifestError(f"{path}: {kata_id}: unknown keys {sorted(unknown)}; an entry holds only "
+                                f"id and title (graded names, forbidden calls and hints live in the reference)")
         chapter = kata_id.split("/")[0]
         if chapter not in chapters:
-            raise ManifestError(f"{kata_id}: chapter {chapter!r} is missing from [chapters]")
-        if len(entry.get("hints", [])) < 2:
-            raise ManifestError(f"{kata_id}: a hint ladder needs at least 2 steps")
-        forbidden = {k: tuple(v) for k, v in entry.get("forbidden", {}).items()}
-        unknown = set(forbidden) - set(entry["graded"]) - {"*"}
-        if unknown:
-            raise ManifestError(f"{kata_id}: forbidden lists name ungraded {sorted(unknown)}")
-        katas.append(Kata(
-            id=kata_id, title=entry["title"], chapter_title=chapters[chapter],
-            graded=tuple(entry["graded"]), hints=tuple(entry["hints"]),
-            forbidden=forbidden, index=position, suite=entry.get("suite", ""),
-        ))
+            raise ManifestError(f"{path}: {kata_id}: chapter {chapter!r} is missing from [chapters]")
+        katas.append(Kata(id=kata_id, title=entry.get("title", ""), chapter_title=chapters[chapter],
+                          index=position))
     ids = [k.id for k in katas]
     if len(set(ids)) != len(ids):
-        raise ManifestError("duplicate kata ids in the manifest")
+        raise ManifestError(f"{path}: duplicate kata ids in the manifest")
     return tuple(katas)
 
 

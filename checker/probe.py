@@ -23,10 +23,8 @@ import warnings
 import torch
 
 from checker import wire
-from checker.guards import CountOps, Forbid, ForbiddenCall, configure_determinism
-
-# Only these torch.nn classes may be named by a "module" argument spec.
-_BUILDABLE = {"Linear", "LayerNorm", "Embedding", "ReLU", "GELU", "Dropout", "Sequential", "Identity"}
+from checker.argkinds import materialise
+from checker.guards import CountOps, Forbid, ForbiddenCall, KataTimeout, configure_determinism, eager_compile
 
 
 # ---------------------------------------------------------------------------------------------
@@ -42,7 +40,8 @@ def load_source(source: str, filename: str, module_name: str = "kata_under_test"
     code = compile(source, filename, "exec")
     sys.modules[module_name] = module
     try:
-        exec(code, module.__dict__)
+        with eager_compile():   # `@torch.compile` at import time
+            exec(code, module.__dict__)
     finally:
         sys.modules.pop(module_name, None)
     return module
@@ -63,56 +62,8 @@ def describe_exception(exc: BaseException, filename: str | None) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Turning specs into live arguments, and results into plain data
+# Turning results into plain data
 # ---------------------------------------------------------------------------------------------
-
-def materialise(value, device: str):
-    """Build the live argument a spec value describes, on `device`."""
-    if isinstance(value, torch.Tensor):
-        return value.to(device, copy=True)
-    if isinstance(value, list):
-        return [materialise(v, device) for v in value]
-    if isinstance(value, tuple):
-        return tuple(materialise(v, device) for v in value)
-    if isinstance(value, dict) and "__arg__" in value:
-        kind = value["__arg__"]
-        if kind == "transposed":      # same values, stored transposed: not contiguous
-            return value["value"].mT.contiguous().to(device).mT
-        if kind == "strided":         # same values, every other element of a wider buffer
-            base = value["value"].to(device)
-            wide = torch.zeros(*base.shape[:-1], base.shape[-1] * 2, dtype=base.dtype, device=device)
-            wide[..., ::2] = base
-            return wide[..., ::2]
-        if kind == "param":           # a leaf that requires grad, with .grad preset
-            p = value["value"].to(device, copy=True).requires_grad_(True)
-            if value.get("grad") is not None:
-                p.grad = value["grad"].to(device, copy=True)
-            return p
-        if kind == "nn":              # a small torch.nn model (for functions taking a module)
-            return _build_nn(value, device)
-        if kind == "dtype":
-            return getattr(torch, value["name"])
-        raise ValueError(f"unknown argument kind {kind!r}")
-    if isinstance(value, dict):
-        return {k: materialise(v, device) for k, v in value.items()}
-    return value
-
-
-def _build_nn(spec: dict, device: str) -> torch.nn.Module:
-    layers = []
-    for cls_name, args, kwargs in spec["layers"]:
-        if cls_name not in _BUILDABLE:
-            raise ValueError(f"{cls_name} cannot be built by a probe")
-        kwargs = dict(kwargs)
-        if cls_name in ("Linear", "LayerNorm", "Embedding"):
-            kwargs.setdefault("device", device)
-        layers.append(getattr(torch.nn, cls_name)(*args, **kwargs))
-    model = torch.nn.Sequential(*layers)
-    for name, p in model.named_parameters():
-        if name in spec.get("frozen", ()):
-            p.requires_grad_(False)
-    return model
-
 
 _MAX_ITEMS = 1000   # long enough for a loss trajectory, short enough to bound a reply
 
@@ -123,9 +74,10 @@ def describe(value, depth: int = 0):
     if depth > 4:
         return {"__out__": "object", "type": "deeply nested value"}
     if isinstance(value, torch.Tensor):
+        plain_class = type(value) is torch.Tensor or isinstance(value, torch.nn.Parameter)
         return {
             "__out__": "tensor",
-            "type": type(value).__name__ if type(value) is not torch.Tensor and not isinstance(value, torch.nn.Parameter) else "Tensor",
+            "type": "Tensor" if plain_class else type(value).__name__,
             "value": wire.plain_tensor(value) if value.device.type != "meta" else torch.empty(0),
             "dtype": wire.dtype_name(value.dtype),
             "shape": list(value.shape),
@@ -134,11 +86,19 @@ def describe(value, depth: int = 0):
             "grad_fn": type(value.grad_fn).__name__ if value.grad_fn is not None else None,
             "is_leaf": bool(value.is_leaf),
         }
-    if isinstance(value, (tuple, list)):
-        return {"__out__": type(value).__name__ if type(value) in (tuple, list) else "object",
-                "items": [describe(v, depth + 1) for v in value[:_MAX_ITEMS]], "length": len(value)}
+    if type(value) in (tuple, list):
+        return {"__out__": type(value).__name__, "items": [describe(v, depth + 1) for v in value[:_MAX_ITEMS]],
+                "length": len(value)}
+    if type(value) is dict and all(type(k) is str for k in value):
+        return {"__out__": "dict", "items": {k: describe(v, depth + 1) for k, v in list(value.items())[:_MAX_ITEMS]}}
     if value is None or type(value) in (bool, int, float, str):
         return value
+    if isinstance(value, torch.dtype):
+        return {"__out__": "object", "type": f"torch.{wire.dtype_name(value)}"}
+    if isinstance(value, torch.device):
+        return {"__out__": "object", "type": f"device {value}"}
+    if isinstance(value, torch.Size):
+        return describe(tuple(value), depth)
     return {"__out__": "object", "type": type(value).__name__}
 
 
@@ -154,7 +114,7 @@ def _tensors(value):
 
 
 def _snapshot(args) -> list:
-    return [(t, t.detach().clone()) for t in _tensors(args)]
+    return [(t, t.detach().clone()) for t in _tensors(args) if t.device.type != "meta"]
 
 
 def _mutated(snapshot) -> list[int]:
@@ -167,6 +127,25 @@ def _mutated(snapshot) -> list[int]:
         if not same:
             changed.append(position)
     return changed
+
+
+def _shares_memory(a: torch.Tensor, b: torch.Tensor) -> bool:
+    if a.device != b.device or a.device.type == "meta":
+        return False
+    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+
+
+def _aliases(outputs, inputs) -> list[list[int]]:
+    """[output index, input index or -1 for another output] for every output tensor that shares
+    memory with an input or with an earlier output: specs that promise new tensors check it."""
+    found = []
+    for i, out in enumerate(outputs):
+        for j, inp in enumerate(inputs):
+            if _shares_memory(out, inp):
+                found.append([i, j])
+        if any(_shares_memory(out, earlier) for earlier in outputs[:i]):
+            found.append([i, -1])
+    return found
 
 
 def _param_state(t: torch.Tensor) -> dict:
@@ -190,8 +169,12 @@ def projection(outputs, seed: int):
 # Running one spec
 # ---------------------------------------------------------------------------------------------
 
-class _Run:
-    """Runs learner callables under the kata's guards and records what happened."""
+#: The graded name whose probe is running: a time limit that stops the run can name it.
+current_target: list[str] = [""]
+
+
+class GuardedCall:
+    """Calls learner code under the kata's guards and turns what happens into plain data."""
 
     def __init__(self, forbidden, filename):
         self.forbidden = forbidden
@@ -201,14 +184,14 @@ class _Run:
         guard = Forbid(self.forbidden)
         try:
             # Warnings raised by learner code would only clutter reports (or flood them).
-            with guard, warnings.catch_warnings():
+            with guard, eager_compile(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return True, fn(*args, **kwargs)
         except ForbiddenCall as exc:
             return False, {"forbidden": exc.name}
         except BaseException as exc:  # noqa: BLE001 - any learner exception is a result
-            if any(c.__name__ == "OutcomeException" for c in type(exc).__mro__):
-                raise  # pytest-timeout stopping a hung item in self-study: let pytest report it
+            if isinstance(exc, KataTimeout) or any(c.__name__ == "OutcomeException" for c in type(exc).__mro__):
+                raise  # a time limit stopping a hung name: the executor reports it
             if guard.hits:  # the learner caught ForbiddenCall and carried on
                 return False, {"forbidden": guard.hits[0]}
             return False, {"error": describe_exception(exc, self.filename)}
@@ -231,6 +214,8 @@ def _call(ns, spec, run) -> dict:
         result["after"] = [_param_state(t) for t in _tensors(args)]
     else:
         result["mutated"] = _mutated(snapshot)
+    if spec.get("aliases"):
+        result["aliases"] = _aliases(_tensors(out), _tensors(args))
     if spec.get("grad"):
         result.update(_grad_pass(fn, spec, run, device))
     return result
@@ -252,11 +237,11 @@ def _grad_pass(fn, spec, run, device) -> dict:
         torch.manual_seed(spec["seed"])
     ok, out = run(fn, *args)
     if not ok:
-        return {"grad_error": out}
-    return _backward(_tensors(out), inputs, spec.get("projection_seed", 0))
+        return {"grad_error": out.get("error", out)}
+    return _backward(_tensors(out), inputs, spec.get("projection_seed", 0), run)
 
 
-def _backward(outputs, inputs, seed) -> dict:
+def _backward(outputs, inputs, seed, run) -> dict:
     outputs = [o for o in outputs if o.is_floating_point()]
     if not outputs:
         return {"grads": None}
@@ -265,31 +250,46 @@ def _backward(outputs, inputs, seed) -> dict:
         return {"disconnected": disconnected}
     weights = projection(outputs, seed)
     scalar = sum((o * w).sum() for o, w in zip(outputs, weights))
-    grads = torch.autograd.grad(scalar, inputs, allow_unused=True)
+    # The backward pass is the harness's own autograd call (allowed even where the kata forbids
+    # autograd), but it runs learner code too (custom Functions, hooks): report what it raises.
+    ok, grads = GuardedCall((), run.filename)(torch.autograd.grad, scalar, inputs, allow_unused=True)
+    if not ok:
+        return {"grad_error": grads.get("error", grads)}
     return {"grads": [wire.plain_tensor(g) if g is not None else None for g in grads]}
 
 
-def _module(ns, spec, run) -> dict:
+def _build_module(ns, spec, run, device):
     cls = getattr(ns, spec["target"], None)
     if cls is None:
-        return {"missing": spec["target"]}
-    device = spec.get("device", "cpu")
+        return False, {"missing": spec["target"]}
     init_args = materialise(spec.get("init_args", []), device)
     init_kwargs = materialise(spec.get("init_kwargs", {}), device)
     if spec.get("seed") is not None:
         torch.manual_seed(spec["seed"])
     ok, module = run(cls, *init_args, **init_kwargs)
     if not ok:
-        return module
+        return False, module
     if not isinstance(module, torch.nn.Module):
-        return {"not_module": type(module).__name__}
+        return False, {"not_module": type(module).__name__}
     module.to(device)
+    return True, module
+
+
+def _module(ns, spec, run) -> dict:
+    device = spec.get("device", "cpu")
+    ok, module = _build_module(ns, spec, run, device)
+    if not ok:
+        return module
     state = module.state_dict()
     result = {
         "children": [[name, type(child).__name__] for name, child in module.named_children()],
         "state": {k: describe(v) for k, v in state.items()},
         "params": [[name, list(p.shape), bool(p.requires_grad)] for name, p in module.named_parameters()],
         "training": bool(module.training),
+        # Tensors assigned as plain attributes are invisible to state_dict() and parameters().
+        "plain_tensors": [k for k, v in vars(module).items()
+                          if isinstance(v, torch.Tensor) and not isinstance(v, torch.nn.Parameter)],
+        "attributes": {a: describe(getattr(module, a, None)) for a in spec.get("attributes", ())},
     }
     if spec.get("state_dict") is not None:
         try:
@@ -312,24 +312,31 @@ def _module(ns, spec, run) -> dict:
     result["output"] = describe(out)
     result["mutated"] = _mutated(snapshot)
     if spec.get("grad"):
-        params = [p for _, p in module.named_parameters() if p.requires_grad]
-        names = [n for n, p in module.named_parameters() if p.requires_grad]
-        back = _backward(_tensors(out), params + float_inputs, spec.get("projection_seed", 0))
-        if "grads" in back and back["grads"] is not None:
+        named = [(n, p) for n, p in module.named_parameters() if p.requires_grad]
+        back = _backward(_tensors(out), [p for _, p in named] + float_inputs, spec.get("projection_seed", 0), run)
+        if back.get("grads") is not None:
             grads = back.pop("grads")
-            back["param_grads"] = dict(zip(names, grads[:len(names)]))
-            back["grads"] = grads[len(names):]
+            back["param_grads"] = dict(zip([n for n, _ in named], grads[:len(named)]))
+            back["grads"] = grads[len(named):]
         result.update(back)
     return result
 
 
 def _opcount(ns, spec, run) -> dict:
-    fn = getattr(ns, spec["target"], None)
-    if fn is None:
-        return {"missing": spec["target"]}
+    """Dispatched-op counts of the same call (or module forward) at several input sizes."""
     counts = []
-    for size_args in spec["sizes"]:
-        args = materialise(size_args, "cpu")
+    for variant in spec["sizes"]:
+        if spec.get("module"):
+            ok, module = _build_module(ns, dict(spec, **variant), run, "cpu")
+            if not ok:
+                return module
+            module.train(variant.get("train", False))
+            fn, args = module, materialise(variant["inputs"], "cpu")
+        else:
+            fn = getattr(ns, spec["target"], None)
+            if fn is None:
+                return {"missing": spec["target"]}
+            args = materialise(variant, "cpu")
         counter = CountOps()
         with torch.no_grad(), counter:
             ok, out = run(fn, *args)
@@ -347,11 +354,13 @@ def run_probes(ns, specs: list[dict], filename: str | None = None) -> list[dict]
     configure_determinism()
     results = []
     for spec in specs:
-        run = _Run(spec.get("forbidden", ()), filename)
+        current_target[0] = spec.get("target", "")
+        run = GuardedCall(spec.get("forbidden", ()), filename)
         try:
             results.append(_KINDS[spec["kind"]](ns, spec, run))
         except (ForbiddenCall, Exception) as exc:  # noqa: BLE001 - e.g. learner object broke describe()
             results.append({"error": describe_exception(exc, filename)})
+    current_target[0] = ""
     return results
 
 
@@ -366,6 +375,8 @@ def warm_up() -> None:
         {"kind": "module", "target": "Linear", "init_args": [2, 2], "inputs": [torch.ones(1, 2)], "grad": True,
          "state_dict": {"weight": torch.ones(2, 2), "bias": torch.zeros(2)}},
         {"kind": "opcount", "target": "double_sum", "sizes": [[torch.ones(2, 2)], [torch.ones(4, 2)]]},
+        {"kind": "opcount", "target": "Linear", "module": True,
+         "sizes": [{"init_args": [2, 2], "inputs": [torch.ones(1, 2)]}]},
     ]
     wire.encode(run_probes(ns, specs, "warm-up"))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 import os
 import time
 import types
@@ -19,7 +20,8 @@ from pathlib import Path
 import torch
 
 from checker import probe
-from checker.judge import format_error
+from checker.guards import KataTimeout, time_limit
+from checker.judge import Malformed, format_error
 from checker.manifest import Kata
 from checker.results import KataResult, Status, TestResult
 
@@ -41,7 +43,18 @@ def _module_name(kata: Kata, role: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def suite_for(kata: Kata):
-    return load_path(kata.suite_path, _module_name(kata, "suite")).suite
+    """The kata's suite, refused (AuthoringError) when it names what the reference does not grade."""
+    from checker.suite import AuthoringError
+    if not kata.suite_path.is_file():
+        raise AuthoringError(f"{kata.id}: no suite at {kata.suite_path}; `kata new {kata.id}` scaffolds one")
+    suite = load_path(kata.suite_path, _module_name(kata, "suite")).suite
+    unknown = [n for n in suite.graded_names if n not in kata.graded]
+    if unknown:
+        raise AuthoringError(
+            f"{kata.suite_path}: checks {unknown}, which {kata.solution_path} does not grade (graded: "
+            f"{list(kata.graded)}). Name each check after a graded name of this kata, or move the suite "
+            f"to the kata it belongs to.")
+    return suite
 
 
 @functools.lru_cache(maxsize=None)
@@ -81,7 +94,7 @@ class Plan:
 def plan(kata: Kata, seed: int = 0, devices: tuple[str, ...] = ("cpu",)) -> Plan:
     """The checks and the reference's results. Cached: a batch of submissions pays this once."""
     reference = reference_for(kata)
-    checks = suite_for(kata).plan(reference, seed, devices)
+    checks = suite_for(kata).plan(reference, seed, devices, kata.spec)
     expected = []
     for check in checks:
         specs = [dict(s, forbidden=kata.forbidden_for(check.name)) for s in check.specs]
@@ -127,7 +140,7 @@ def _display_path(path: Path) -> str:
 
 
 @dataclass
-class Outcome:
+class ProbeOutcome:
     """What an executor returns: results aligned with the specs, or one status for the kata."""
 
     results: list | None = None
@@ -136,10 +149,14 @@ class Outcome:
 
 
 class InProcess:
-    """Runs probes in this process. The learner's module is loaded once per source text."""
+    """Runs probes in this process. The learner's module is loaded once per source text.
 
-    def __init__(self):
+    time_limit_s bounds each graded name's probes (main thread only): a name that runs past it
+    gets a timeout verdict naming it, and the names after it still run."""
+
+    def __init__(self, time_limit_s: float | None = None):
         self._modules: dict[tuple[str, str], object] = {}
+        self.time_limit_s = time_limit_s
         # Kata inputs are tiny: one thread avoids the pool's start-up and contention costs.
         torch.set_num_threads(1)
 
@@ -149,24 +166,40 @@ class InProcess:
         key = (target.display, target.source)
         if key not in self._modules:
             try:
-                self._modules[key] = probe.load_source(target.source, target.display)
+                with time_limit(self.time_limit_s):
+                    self._modules[key] = probe.load_source(target.source, target.display)
+            except KataTimeout:
+                self._modules[key] = {"type": "KataTimeout", "mro": ["KataTimeout"], "frames": [],
+                                      "message": "importing your file did not finish within the time limit"}
             except BaseException as exc:  # noqa: BLE001 - SystemExit at import included
                 self._modules[key] = probe.describe_exception(exc, target.display)
         return self._modules[key]
 
-    def run(self, target: Target, specs: list[dict]) -> Outcome:
+    def run(self, target: Target, specs: list[dict]) -> ProbeOutcome:
         if target.problem:
-            return Outcome(status=Status.IMPORT_ERROR, message=target.problem)
+            return ProbeOutcome(status=Status.IMPORT_ERROR, message=target.problem)
         module = self.load(target)
         if isinstance(module, dict):
             return import_failure(module)
-        return Outcome(results=probe.run_probes(module, specs, target.display))
+        results = []
+        for _, group in itertools.groupby(specs, key=lambda s: s.get("target")):
+            group = list(group)
+            try:
+                with time_limit(self.time_limit_s):
+                    results += probe.run_probes(module, group, target.display)
+            except KataTimeout:
+                timeout = {"type": "KataTimeout", "mro": ["KataTimeout"], "frames": [],
+                           "message": f"did not finish within {self.time_limit_s:g} s"}
+                results += [{"error": timeout}] * len(group)
+        return ProbeOutcome(results=results)
 
 
-def import_failure(err: dict) -> Outcome:
+def import_failure(err: dict) -> ProbeOutcome:
     if "NotImplementedError" in err["mro"]:
-        return Outcome(status=Status.NOT_IMPLEMENTED, message="not implemented yet")
-    return Outcome(status=Status.IMPORT_ERROR,
+        return ProbeOutcome(status=Status.NOT_IMPLEMENTED, message="not implemented yet")
+    if "KataTimeout" in err["mro"]:
+        return ProbeOutcome(status=Status.TIMEOUT, message=err["message"] + ": look for an endless loop at module level.")
+    return ProbeOutcome(status=Status.IMPORT_ERROR,
                    message="your file could not be imported:\n" + format_error(err))
 
 
@@ -174,8 +207,8 @@ def import_failure(err: dict) -> Outcome:
 # Grading
 # ---------------------------------------------------------------------------------------------
 
-def hint_line(kata: Kata) -> str:
-    return f"stuck? run `kata hint {kata.id}`"
+def hint_line(kata: Kata, name: str = "") -> str:
+    return f"stuck? run `kata hint {kata.id}{' ' + name if name else ''}`"
 
 
 def verdict_of(status: Status, message: str):
@@ -183,13 +216,20 @@ def verdict_of(status: Status, message: str):
     return Verdict(status, message)
 
 
+NO_CHECK = object()   # a graded name the suite registered no check for
+
+
 def finish(kata: Kata, name: str, verdict) -> TestResult:
+    if verdict is NO_CHECK:
+        return TestResult(kata.id, name, Status.ERROR,
+                          f"the hidden suite has no check for {name}, so it cannot be graded (an authoring "
+                          f"bug in {kata.suite_path.name}: `kata validate` names it). Never a pass.")
     if verdict is None:
         return TestResult(kata.id, name, Status.PASSED, "", score=1.0)
     if verdict.status is Status.NOT_IMPLEMENTED:
-        message = f"not implemented yet: fill in {name} in {kata.relpath} ({hint_line(kata)})"
+        message = f"not implemented yet: fill in {name} in {kata.relpath} ({hint_line(kata, name)})"
     else:
-        message = f"{verdict.message}\n{hint_line(kata)}"
+        message = f"{verdict.message}\n{hint_line(kata, name)}"
     return TestResult(kata.id, name, verdict.status, message)
 
 
@@ -204,10 +244,12 @@ def judge_checks(kata: Kata, checks, expected, got, trusted: bool = True) -> dic
             continue
         try:
             verdicts[check.name] = check.judge(exp, res)
+        except Malformed as exc:
+            verdicts[check.name] = verdict_of(Status.FAILED, f"your code's answer could not be read: {exc}.")
         except (KeyError, TypeError, ValueError, IndexError, AttributeError, RuntimeError) as exc:
             if trusted:
                 raise
-            verdicts[check.name] = verdict_of(Status.CRASHED, f"your code's results could not be read ({exc!r}).")
+            verdicts[check.name] = verdict_of(Status.FAILED, f"your code's answer could not be read ({exc!r}).")
     return verdicts
 
 
@@ -231,7 +273,7 @@ def grade_kata(kata: Kata, target: Target, executor, *, seed: int = 0, devices=(
             got.append(outcome.results[position:position + len(check.specs)])
             position += len(check.specs)
         verdicts = judge_checks(kata, checks, expected, got, getattr(executor, "trusted_results", True))
-        result.tests = [finish(kata, name, verdicts.get(name)) for name in graded]
+        result.tests = [finish(kata, name, verdicts.get(name, NO_CHECK)) for name in graded]
     result.duration_s = time.perf_counter() - started
     return result
 

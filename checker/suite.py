@@ -1,35 +1,55 @@
 """Writing a hidden suite.
 
-A suite turns a kata's graded names into *checks*. Each check is a list of probe specs (plain
-data, run by `checker.probe` against the learner's code and, separately, the reference) plus a
-judge that compares the two results. The common case takes a few lines:
+A suite lives at checker/suites/<chapter>/<module>.py and knows its kata from that place. Each
+check is named after the graded name it grades, so a name is spelled only where it is defined:
 
-    suite = Suite("04_indexing/gather")
+    suite = Suite()
 
-    @suite.function("pick_per_row", vectorised=lambda g, n: Case(g.randn(n, 5), g.randint(0, 5, (n, 1))))
-    def _(g):
-        yield Case(g.randn(1, 1), g.randint(0, 1, (1, 1)))
+    def pick_case(g, rows=3, cols=4):
+        return Case(g.randn(rows, cols), g.randint(0, cols, (rows, 1)))
+
+    @suite.function(grow=pick_case)
+    def pick_per_row(g):
+        yield pick_case(g, 1, 1)
         yield Case(transposed(g.randn(4, 3)), g.randint(0, 3, (4, 1)))
 
 `@suite.function` compares outputs (shape, dtype, device, values), input mutation and, for
-float inputs, gradients; cases run smallest first, so the first failure reported is the
-smallest input that fails. `@suite.module` does the same for an nn.Module class, and
-`@suite.check` takes any probes with a custom judge (statistics, trajectories).
+float inputs, gradients; cases run smallest first, so the first failure reported is the smallest
+input that fails. `grow` builds the op-count probe: every keyword size it takes (an int default)
+is grown in turn, and the count of dispatched ops must not grow with any of them, so a loop over
+any dim is caught. Where the reference's docstring says `Dtype: same as ...`, float16 and bfloat16
+copies of the smallest float32 cases are added. `@suite.module` does the same for an nn.Module
+class, and `@suite.check` takes any probes with a custom judge (statistics, trajectories). A name
+may have several checks: define each under the graded name (flake8's F811 is expected here).
 """
 from __future__ import annotations
 
 import inspect
+import sys
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import torch
 
+from checker import argkinds
 from checker import judge as J
-from checker.judge import Verdict, fail
+from checker.argkinds import dtype, nn_model, param, strided, transposed  # noqa: F401 - the suite API
+from checker.judge import Verdict, common_verdict, fail
 from checker.results import Status
 
-DEFAULT_SIZES = (4, 32)
+GROWTH = 3                       # each size is multiplied by this in the op-count probe
+HALF_DTYPES = ("float16", "bfloat16")
+# Half precision keeps ~3 (float16) or ~2 (bfloat16) significant digits, so a correct code that
+# computes in float32 and casts back differs from one that computes in half by a few units of
+# the last place. These bounds accept that and still catch a wrong formula.
+HALF_TOLERANCES = {"float16": (1e-2, 1e-2), "bfloat16": (6e-2, 6e-2)}
+HALF_CASES = 3
+
+
+class AuthoringError(ValueError):
+    """A suite or catalogue that cannot grade correctly; the message names the file and the fix."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -62,39 +82,8 @@ class Gen:
         return self.randn(*t.shape, dtype=t.dtype)
 
 
-def transposed(t: torch.Tensor) -> dict:
-    """The same values, handed to the learner as a non-contiguous (transposed) view."""
-    return {"__arg__": "transposed", "value": t}
-
-
-def strided(t: torch.Tensor) -> dict:
-    """The same values, handed to the learner as every other element of a wider buffer."""
-    return {"__arg__": "strided", "value": t}
-
-
-def param(t: torch.Tensor, grad: torch.Tensor | None = None) -> dict:
-    """A leaf tensor with requires_grad=True and, optionally, a .grad already set."""
-    return {"__arg__": "param", "value": t, "grad": grad}
-
-
-def nn_model(*layers, frozen=(), device=None) -> dict:
-    """A torch.nn.Sequential for functions that take a module; layers are (class_name, args[, kwargs])."""
-    spec = [[l[0], list(l[1]), dict(l[2]) if len(l) > 2 else {}] for l in layers]
-    if device:
-        for layer in spec:
-            if layer[0] in ("Linear", "LayerNorm", "Embedding"):   # layers that own parameters
-                layer[2].setdefault("device", device)
-    return {"__arg__": "nn", "layers": spec, "frozen": list(frozen)}
-
-
 def _numel(value) -> int:
-    if isinstance(value, torch.Tensor):
-        return value.numel()
-    if isinstance(value, dict):
-        return sum(_numel(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return sum(_numel(v) for v in value)
-    return 0
+    return sum(t.numel() for _, t in argkinds.tensor_leaves(value, ""))
 
 
 @dataclass
@@ -108,9 +97,10 @@ class Case:
     raises: type | None = None
     rtol: float | None = None
     atol: float | None = None
+    label: str = ""
 
-    def __init__(self, *args, grad: bool = True, raises: type | None = None, rtol=None, atol=None):
-        self.args, self.grad, self.raises, self.rtol, self.atol = args, grad, raises, rtol, atol
+    def __init__(self, *args, grad: bool = True, raises: type | None = None, rtol=None, atol=None, label=""):
+        self.args, self.grad, self.raises, self.rtol, self.atol, self.label = args, grad, raises, rtol, atol, label
 
     @property
     def size(self) -> int:
@@ -120,7 +110,8 @@ class Case:
 @dataclass
 class ModuleCase:
     """Construct the class with init args, load a random state_dict shared with the reference,
-    and run forward on inputs. compare_init also compares the freshly initialised state."""
+    and run forward on inputs. compare_init also compares the freshly initialised state;
+    raises=ValueError says construction must raise."""
 
     init_args: tuple = ()
     init_kwargs: dict = field(default_factory=dict)
@@ -128,6 +119,7 @@ class ModuleCase:
     train: bool = True
     grad: bool = True
     compare_init: bool = False
+    raises: type | None = None
 
     @property
     def size(self) -> int:
@@ -163,70 +155,81 @@ class Check:
     stochastic: bool = False
 
 
-def common_verdict(name: str, got: dict, context: str = "") -> Verdict | None:
-    """Outcomes that need no reference: missing names, forbidden calls, exceptions."""
-    if "missing" in got:
-        return fail(f"{name} is not defined in your file: keep the name from the stub.", Status.ERROR)
-    if "not_module" in got:
-        return fail(f"{name}(...) did not build an nn.Module (got {got['not_module']}).")
-    if "forbidden" in got:
-        return fail(f"{name} called {got['forbidden']}, which this kata forbids. "
-                    f"The point is to build it yourself from simpler operations.", Status.FORBIDDEN)
-    for key in ("error", "grad_error"):
-        err = got.get(key)
-        if isinstance(err, dict) and "forbidden" in err:
-            return common_verdict(name, err, context)
-        if isinstance(err, dict) and "type" in err:
-            if "NotImplementedError" in err["mro"]:
-                return fail("not implemented yet", Status.NOT_IMPLEMENTED)
-            if "MemoryError" in err["mro"] or "can't allocate memory" in err["message"]:
-                return fail(f"{name} ran out of memory{context}.\n{J.format_error(err)}", Status.MEMORY)
-            where = " while computing gradients" if key == "grad_error" else ""
-            return fail(f"{name} raised an exception{where}{context}:\n{J.format_error(err)}", Status.ERROR)
-    return None
-
-
 def _coerce(result) -> Verdict | None:
     if result is None or isinstance(result, Verdict):
         return result
     return fail(str(result))
 
 
+def grow_sizes(builder: Callable) -> dict[str, int]:
+    """The keyword sizes a grow builder takes: its parameters with an int default."""
+    return {p.name: p.default for p in inspect.signature(builder).parameters.values()
+            if type(p.default) is int}
+
+
+def grown_variants(builder: Callable, seed: int) -> list[tuple[str, object]]:
+    """("", base case), then (size name, case with that size grown) for every size."""
+    variants = [("", builder(Gen(seed)))]
+    for size, default in grow_sizes(builder).items():
+        variants.append((size, builder(Gen(seed), **{size: default * GROWTH})))
+    return variants
+
+
+def kata_id_of(path: str) -> str:
+    """04_indexing/gather for .../checker/suites/04_indexing/gather.py (or gather_catalogue.py)."""
+    path = Path(path)
+    module = path.stem.removesuffix("_catalogue")
+    return f"{path.parent.name}/{module}"
+
+
 class Suite:
-    def __init__(self, kata_id: str):
-        self.kata_id = kata_id
-        self._builders: list[tuple[str, Callable]] = []   # (graded name, builder(ref, gen, devices))
+    def __init__(self):
+        caller = sys._getframe(1).f_globals.get("__file__", "<suite>")
+        self.path = str(caller)
+        self.kata_id = kata_id_of(caller)
+        self._builders: list[tuple[str, Callable]] = []   # (graded name, builder(ref, seed, devices, spec))
+        self.grow: dict[str, Callable] = {}                # graded name -> its op-count builder
 
     # -- registration -------------------------------------------------------------------------
 
-    def function(self, name: str, *, vectorised=None, sizes=DEFAULT_SIZES, grad=True, inplace=False,
-                 rtol=None, atol=None, output_names=None, seed_cases=False):
-        """Register a case ladder for a function. The decorated function takes a Gen and yields
-        Cases. vectorised(g, n) -> Case builds the op-count probe at each of `sizes`.
-        seed_cases=True seeds torch's global RNG before each call (random functions)."""
+    def function(self, *, grow=None, grad=True, inplace=False, rtol=None, atol=None, output_names=None,
+                 seed_cases=False, new_tensors=False, half_tol=None):
+        """Register a case ladder for the graded function the decorated generator is named after.
+        The generator takes a Gen and yields Cases. grow(g, **sizes) -> Case builds the op-count
+        probe. seed_cases=True seeds torch's global RNG before each call (random functions).
+        new_tensors=True checks that no output shares memory with an input or another output."""
         def register(cases_fn):
-            def build(ref, seed, devices):
-                return [self._function_check(name, ref, cases_fn, seed, devices, vectorised, sizes, grad,
-                                             inplace, rtol, atol, output_names, seed_cases)]
-            self._builders.append((name, build))
+            name = cases_fn.__name__
+            if grow is not None:
+                self.grow[name] = grow
+            self._builders.append((name, lambda ref, seed, devices, spec: [self._function_check(
+                name, ref, cases_fn, seed, devices, grow, grad, inplace, rtol, atol, output_names,
+                seed_cases, new_tensors, half_tol, spec)]))
             return cases_fn
         return register
 
-    def module(self, name: str, *, children=None, rtol=None, atol=None):
-        """Register ModuleCases for an nn.Module class. children={"layer1": "Linear", ...}
-        names submodules that must exist with those types."""
+    def module(self, *, grow=None, children=None, rtol=None, atol=None, attributes=()):
+        """Register ModuleCases for the graded nn.Module class the generator is named after.
+        children={"layer1": "Linear", ...} names submodules that must exist with those types;
+        attributes=("eps", ...) are compared with the reference's after construction."""
         def register(cases_fn):
-            def build(ref, seed, devices):
-                return [self._module_check(name, ref, cases_fn, seed, devices, children, rtol, atol)]
-            self._builders.append((name, build))
+            name = cases_fn.__name__
+            if grow is not None:
+                self.grow[name] = grow
+            self._builders.append((name, lambda ref, seed, devices, spec: [self._module_check(
+                name, ref, cases_fn, seed, devices, children, rtol, atol, tuple(attributes), grow)]))
             return cases_fn
         return register
 
-    def check(self, name: str, *, stochastic: bool = False):
-        """Register a custom check: fn(g) returns (specs, judge)."""
+    def check(self, *, stochastic: bool = False):
+        """Register a custom check for the graded name the function is named after: fn(g)
+        returns (specs, judge)."""
         def register(fn):
-            def build(ref, seed, devices):
-                specs, judge_fn = fn(Gen(self._seed(name, fn.__name__, seed)))
+            name = fn.__name__
+            label = f"check{len(self._builders)}"
+
+            def build(ref, seed, devices, spec):
+                specs, judge_fn = fn(Gen(self._seed(name, label, seed)))
                 placed = [dict(s, device=d) for d in devices for s in specs]
                 n = len(specs)
 
@@ -250,18 +253,50 @@ class Suite:
     def _seed(self, name: str, label: str, seed: int) -> int:
         return zlib.crc32(f"{self.kata_id}:{name}:{label}:{seed}".encode())
 
-    def plan(self, reference, seed: int = 0, devices=("cpu",)) -> list[Check]:
-        """Every check, in registration order, with specs ready to run on `devices`."""
-        return [c for _, build in self._builders for c in build(reference, seed, tuple(devices))]
+    def plan(self, reference, seed: int = 0, devices=("cpu",), spec=None) -> list[Check]:
+        """Every check, in registration order, with specs ready to run on `devices`. spec is the
+        kata's ReferenceSpec (it says which names keep their input's dtype)."""
+        return [c for _, build in self._builders for c in build(reference, seed, tuple(devices), spec)]
 
     @property
     def graded_names(self) -> list[str]:
         return list(dict.fromkeys(name for name, _ in self._builders))
 
-    def _function_check(self, name, ref, cases_fn, seed, devices, vectorised, sizes, grad, inplace,
-                        default_rtol, default_atol, output_names, seed_cases) -> Check:
+    def _opcount_spec(self, name, grow, seed, module: bool) -> tuple[dict, list[str]]:
+        variants = grown_variants(grow, self._seed(name, "grow", seed))
+        if module:
+            sizes = [{"init_args": list(c.init_args), "init_kwargs": dict(c.init_kwargs),
+                      "inputs": list(c.inputs), "train": c.train} for _, c in variants]
+        else:
+            sizes = [list(c.args) for _, c in variants]
+        return ({"kind": "opcount", "target": name, "device": "cpu", "module": module, "sizes": sizes},
+                [label for label, _ in variants])
+
+    def _half_cases(self, cases, half_tol) -> list[Case]:
+        """float16 and bfloat16 copies of the smallest all-float32 cases."""
+        picked = []
+        for case in cases:
+            leaves = [t for _, t in argkinds.tensor_leaves(case.args, "")]
+            floats = [t for t in leaves if t.is_floating_point()]
+            if case.raises is None and floats and all(t.dtype == torch.float32 for t in floats):
+                picked.append(case)
+            if len(picked) == HALF_CASES:
+                break
+        out = []
+        for name in HALF_DTYPES:
+            rtol, atol = (half_tol or HALF_TOLERANCES)[name]
+            for number, case in enumerate(picked):
+                out.append(Case(*argkinds.cast_floats(case.args, getattr(torch, name)), grad=False,
+                                rtol=rtol, atol=atol, label=f"a {name} copy of a float32 case"))
+        return out
+
+    def _function_check(self, name, ref, cases_fn, seed, devices, grow, grad, inplace, default_rtol,
+                        default_atol, output_names, seed_cases, new_tensors, half_tol, spec) -> Check:
         gen = Gen(self._seed(name, "cases", seed))
         cases = sorted(cases_fn(gen), key=lambda c: c.size)   # stable: smallest input first
+        name_spec = spec.names.get(name) if spec is not None else None
+        if name_spec is not None and name_spec.keeps_dtype:
+            cases += self._half_cases(cases, half_tol)
         argnames = list(inspect.signature(getattr(ref, name)).parameters)
         specs, meta = [], []
         for number, case in enumerate(cases, start=1):
@@ -270,215 +305,193 @@ class Suite:
                               "grad": grad and case.grad and case.raises is None, "inplace": inplace,
                               "raises": case.raises.__name__ if case.raises else None,
                               "seed": self._seed(name, f"rng{number}", seed) if seed_cases else None,
-                              "projection_seed": number})
+                              "aliases": new_tensors, "projection_seed": number})
                 meta.append((number, case, device))
-        if vectorised is not None:
-            specs.append({"kind": "opcount", "target": name, "device": "cpu",
-                          "sizes": [list(vectorised(Gen(self._seed(name, "vec", seed)), n).args) for n in sizes]})
+        labels = []
+        if grow is not None:
+            opcount, labels = self._opcount_spec(name, grow, seed, module=False)
+            specs.append(opcount)
 
         def judge(expected, got):
             for (number, case, device), exp, res in zip(meta, expected, got):
-                rtol = case.rtol if case.rtol is not None else default_rtol
-                atol = case.atol if case.atol is not None else default_atol
-                context = f" on case {number} of {len(cases)} ({device})"
-                call_text = J.format_call(name, argnames, case.args)
-                inputs = J.format_inputs(argnames, case.args)
-                header = f"{call_text}\n  smallest failing input (case {number} of {len(cases)}, on {device}):\n{inputs}\n"
-                if case.raises is not None:   # the spec says this input must raise
-                    err = res.get("error")
-                    if isinstance(err, dict) and case.raises.__name__ in err.get("mro", []):
-                        continue
-                    verdict = common_verdict(name, res)
-                    if verdict and verdict.status in (Status.NOT_IMPLEMENTED, Status.FORBIDDEN):
-                        return verdict
-                    what = f"raised {err['type']}" if isinstance(err, dict) and "type" in err else "returned normally"
-                    return fail(f"{header}  it should raise {case.raises.__name__} for this input, but it {what}.")
-                verdict = common_verdict(name, res, context)
-                if verdict:
-                    if verdict.status in (Status.ERROR, Status.MEMORY):
-                        verdict.message = f"{header}{verdict.message}"
-                    return verdict
-                problem = J.compare(exp["output"], res["output"], "the result", rtol, atol, output_names)
-                if problem:
-                    return fail(f"{header}  {problem}")
-                if res.get("mutated"):
-                    which = ", ".join(argnames[i] if i < len(argnames) else f"input {i}" for i in res["mutated"])
-                    return fail(f"{header}  it modified its input ({which}) in place. "
-                                f"Leave inputs untouched: compute a new tensor instead.")
-                if inplace:
-                    problem = _compare_after(exp["after"], res["after"], rtol, atol)
-                    if problem:
-                        return fail(f"{header}  {problem}")
-                problem = _compare_grads(exp, res, argnames, case, rtol, atol)
-                if problem:
-                    return fail(f"{header}  {problem}")
-            if vectorised is not None:
-                res = got[-1]
-                verdict = common_verdict(name, res, " in the op-count probe")
+                verdict = self._judge_call(name, argnames, number, len(cases), case, device, exp, res,
+                                           default_rtol, default_atol, output_names, inplace, new_tensors)
                 if verdict:
                     return verdict
-                small, large = res["counts"]
-                if large > small:
-                    return fail(f"{name}: your op count grows with input size ({small} ops at size {sizes[0]}, "
-                                f"{large} at size {sizes[1]}): look for a Python loop and replace it with "
-                                f"whole-tensor operations.", Status.NOT_VECTORISED)
+            if grow is not None:
+                return _judge_opcount(name, got[-1], labels)
             return None
 
         return Check(name, specs, judge, stochastic=seed_cases)
 
-    def _module_check(self, name, ref, cases_fn, seed, devices, children, rtol, atol) -> Check:
+    @staticmethod
+    def _judge_call(name, argnames, number, total, case, device, exp, res, default_rtol, default_atol,
+                    output_names, inplace, new_tensors) -> Verdict | None:
+        rtol = case.rtol if case.rtol is not None else default_rtol
+        atol = case.atol if case.atol is not None else default_atol
+        context = f" on case {number} of {total} ({device})"
+        about = f", {case.label}" if case.label else ""
+
+        def header() -> str:   # built only for the case that fails
+            return (f"{J.format_call(name, argnames, case.args)}\n  smallest failing input (case {number} of "
+                    f"{total}{about}, on {device}):\n{J.format_inputs(argnames, case.args)}\n")
+
+        if case.raises is not None:   # the spec says this input must raise
+            err = res.get("error") if isinstance(res, dict) else None
+            if isinstance(err, dict) and case.raises.__name__ in err.get("mro", []):
+                return None
+            verdict = common_verdict(name, res)
+            if verdict and verdict.status in (Status.NOT_IMPLEMENTED, Status.FORBIDDEN, Status.TIMEOUT):
+                return verdict
+            what = f"raised {err['type']}" if isinstance(err, dict) and "type" in err else "returned normally"
+            return fail(f"{header()}  it should raise {case.raises.__name__} for this input, but it {what}.")
+        verdict = common_verdict(name, res, context)
+        if verdict:
+            if verdict.status in (Status.ERROR, Status.MEMORY):
+                verdict.message = f"{header()}{verdict.message}"
+            return verdict
+        if "output" not in res:
+            raise J.Malformed("a call reply without its output")
+        problem = J.compare(exp["output"], res["output"], "the result", rtol, atol, output_names)
+        if problem:
+            return fail(f"{header()}  {problem}")
+        leaves = [label for arg_name, arg in zip(argnames, case.args)
+                  for label, _ in argkinds.tensor_leaves(arg, arg_name)]
+        if inplace:
+            problem = J.compare_after(exp["after"], res.get("after"), leaves, rtol, atol)
+            if problem:
+                return fail(f"{header()}  {problem}")
+        else:
+            mutated = res.get("mutated")
+            if not isinstance(mutated, list):
+                raise J.Malformed("a call reply without its input-mutation record")
+            if mutated:
+                which = ", ".join(leaves[i] if isinstance(i, int) and 0 <= i < len(leaves) else "an input"
+                                  for i in mutated)
+                return fail(f"{header()}  it modified its input ({which}) in place. "
+                            f"Leave inputs untouched: compute a new tensor instead.")
+        if new_tensors:
+            aliases = res.get("aliases")
+            if not isinstance(aliases, list):
+                raise J.Malformed("a call reply without its aliasing record")
+            if aliases:
+                out_index, other = aliases[0]
+                what = leaves[other] if isinstance(other, int) and 0 <= other < len(leaves) else "another output"
+                return fail(f"{header()}  output {out_index} shares memory with {what}: the spec asks for new "
+                            f"tensors, so a later change to one would silently change the other. Use .clone().")
+        float_labels = [label for arg_name, arg in zip(argnames, case.args)
+                        for label, t in argkinds.tensor_leaves(arg, arg_name)
+                        if t.is_floating_point() or t.is_complex()]
+        problem = J.compare_grads(exp, res, float_labels, rtol, atol)
+        if problem:
+            return fail(f"{header()}  {problem}")
+        return None
+
+    def _module_check(self, name, ref, cases_fn, seed, devices, children, rtol, atol, attributes, grow) -> Check:
         gen = Gen(self._seed(name, "cases", seed))
         cases = sorted(cases_fn(gen), key=lambda c: c.size)
         specs, meta = [], []
         for number, case in enumerate(cases, start=1):
-            torch.manual_seed(0)
-            reference_state = getattr(ref, name)(*case.init_args, **case.init_kwargs).state_dict()
-            state = {k: gen.randn_like(v) if v.is_floating_point() else v for k, v in reference_state.items()}
+            state = None
+            if case.raises is None:
+                torch.manual_seed(0)
+                reference_state = getattr(ref, name)(*case.init_args, **case.init_kwargs).state_dict()
+                state = {k: gen.randn_like(v) if v.is_floating_point() else v for k, v in reference_state.items()}
             for device in devices:
                 specs.append({"kind": "module", "target": name, "init_args": list(case.init_args),
                               "init_kwargs": dict(case.init_kwargs), "state_dict": state,
-                              "inputs": list(case.inputs), "train": case.train, "grad": case.grad,
-                              "device": device, "projection_seed": number})
+                              "inputs": list(case.inputs) if case.raises is None else [], "train": case.train,
+                              "grad": case.grad, "device": device, "projection_seed": number,
+                              "attributes": list(attributes),
+                              "raises": case.raises.__name__ if case.raises else None})
                 meta.append((number, case, device))
+        labels = []
+        if grow is not None:
+            opcount, labels = self._opcount_spec(name, grow, seed, module=True)
+            specs.append(opcount)
 
         def judge(expected, got):
             for (number, case, device), exp, res in zip(meta, expected, got):
-                init = ", ".join([J.spec_summary(a) for a in case.init_args] +
-                                 [f"{k}={v!r}" for k, v in case.init_kwargs.items()])
-                header = f"{name}({init})  (case {number} of {len(cases)}, on {device})\n"
-                verdict = common_verdict(name, res, f" on case {number}")
+                verdict = _judge_module(name, number, len(cases), case, device, exp, res, children, rtol, atol,
+                                        attributes)
                 if verdict:
-                    return Verdict(verdict.status, header + verdict.message) \
-                        if verdict.status is not Status.NOT_IMPLEMENTED else verdict
-                problem = _compare_structure(exp, res, children, case.compare_init)
-                if problem:
-                    return fail(header + "  " + problem)
-                if res.get("load_error"):
-                    return fail(header + "  load_state_dict failed: " + res["load_error"])
-                if not case.inputs:
-                    continue
-                inputs = "\n".join(f"    input = {J.show_value(a)}" for a in case.inputs)
-                header += f"  after loading the reference's state_dict, forward on:\n{inputs}\n"
-                problem = J.compare(exp["output"], res["output"], "the output", rtol, atol)
-                if problem:
-                    return fail(f"{header}  {problem}")
-                if res.get("mutated"):
-                    return fail(f"{header}  forward modified its input in place.")
-                problem = _compare_grads(exp, res, ["input"] * len(case.inputs), case, rtol, atol)
-                if problem:
-                    return fail(f"{header}  {problem}")
-                for pname, exp_grad in (exp.get("param_grads") or {}).items():
-                    got_grad = (res.get("param_grads") or {}).get(pname)
-                    if exp_grad is not None and got_grad is None:
-                        return fail(f"{header}  no gradient reached parameter {pname}.")
-                    if exp_grad is not None:
-                        problem = J.compare(_t(exp_grad), _t(got_grad), f"the gradient of {pname}", rtol, atol)
-                        if problem:
-                            return fail(f"{header}  {problem}")
+                    return verdict
+            if grow is not None:
+                return _judge_opcount(name, got[-1], labels)
             return None
 
         return Check(name, specs, judge)
 
 
-def _t(tensor: torch.Tensor) -> dict:
-    """A raw tensor (e.g. a gradient) in the described form compare() expects."""
-    return {"__out__": "tensor", "type": "Tensor", "value": tensor, "dtype": str(tensor.dtype).removeprefix("torch."),
-            "shape": list(tensor.shape), "device": "", "requires_grad": False, "grad_fn": None, "is_leaf": True}
+def _judge_opcount(name: str, res, labels: list[str]) -> Verdict | None:
+    verdict = common_verdict(name, res, " in the op-count probe")
+    if verdict:
+        return verdict
+    counts = res.get("counts")
+    if not isinstance(counts, list) or len(counts) != len(labels) or not all(type(c) is int for c in counts):
+        raise J.Malformed("an op-count reply without one count per size")
+    base = counts[0]
+    for label, count in zip(labels[1:], counts[1:]):
+        if count > base:
+            return fail(f"{name}: your op count grows with `{label}` ({base} ops at the base size, {count} "
+                        f"when `{label}` is {GROWTH}x larger): look for a Python loop over that dim and "
+                        f"replace it with whole-tensor operations.", Status.NOT_VECTORISED)
+    return None
 
 
-def _compare_grads(exp, res, argnames, case, rtol, atol) -> str | None:
-    if "grads" not in exp and "disconnected" not in exp:
+def _judge_module(name, number, total, case, device, exp, res, children, rtol, atol, attributes):
+    init = ", ".join([J.spec_summary(a) for a in case.init_args] +
+                     [f"{k}={v!r}" for k, v in case.init_kwargs.items()])
+    mode = "" if case.raises or not case.inputs else (" in training mode" if case.train else
+                                                     " in eval mode (after .eval())")
+    header = f"{name}({init}){mode}  (case {number} of {total}, on {device})\n"
+    if case.raises is not None:
+        err = res.get("error") if isinstance(res, dict) else None
+        if isinstance(err, dict) and case.raises.__name__ in err.get("mro", []):
+            return None
+        verdict = common_verdict(name, res)
+        if verdict and verdict.status in (Status.NOT_IMPLEMENTED, Status.FORBIDDEN, Status.TIMEOUT):
+            return verdict
+        what = f"raised {err['type']}" if isinstance(err, dict) and "type" in err else "built a module"
+        return fail(f"{header}  constructing it should raise {case.raises.__name__}, but it {what}.")
+    verdict = common_verdict(name, res, f" on case {number}")
+    if verdict:
+        return Verdict(verdict.status, header + verdict.message) \
+            if verdict.status is not Status.NOT_IMPLEMENTED else verdict
+    problem = J.compare_structure(exp, res, children, case.compare_init, attributes)
+    if problem:
+        return fail(header + "  " + problem)
+    if res.get("load_error"):
+        return fail(header + "  load_state_dict failed: " + str(res["load_error"]))
+    if not case.inputs:
         return None
-    if "disconnected" in res and "disconnected" not in exp:
-        return ("the result is not connected to the autograd graph, so no gradient can flow back. "
-                "Avoid .detach(), .item(), .numpy(), torch.tensor(...) on intermediate values "
-                "and in-place writes into fresh tensors.")
-    if "grad_error" in res:
-        return "computing gradients through your result failed."
-    exp_grads, got_grads = exp.get("grads") or [], res.get("grads") or []
-    if len(got_grads) != len(exp_grads):
-        return "the gradients could not be read back for every input (the autograd graph is incomplete)."
-    float_names = [n for n, a in zip(argnames, _flat_args(case)) if _is_float(a)]
-    for i, (e, g) in enumerate(zip(exp_grads, got_grads)):
-        label = float_names[i] if i < len(float_names) else f"input {i}"
-        if e is not None and g is None:
-            return f"no gradient reaches {label}: the result does not depend on it through autograd."
-        if e is not None:
-            problem = J.compare(_t(e), _t(g), f"the gradient with respect to {label}", rtol, atol)
-            if problem and not bool(torch.isfinite(g).all()) and bool(torch.isfinite(e).all()):
-                return problem + ("\n  (the values were right but the gradient is not finite: look for a "
-                                  "division by zero or a sqrt/log of zero that torch.where or nan_to_num hides)")
+    inputs = "\n".join(f"    input = {J.show_value(a)}" for a in case.inputs)
+    header += f"  after loading the reference's state_dict, forward on:\n{inputs}\n"
+    if "output" not in res:
+        raise J.Malformed("a module reply without its output")
+    problem = J.compare(exp["output"], res["output"], "the output", rtol, atol)
+    if problem:
+        if not case.train:
+            problem += ("\n  The module was in eval mode: layers such as dropout must do nothing there "
+                        "(check self.training).")
+        return fail(f"{header}  {problem}")
+    if res.get("mutated"):
+        return fail(f"{header}  forward modified its input in place.")
+    labels = [label for i, arg in enumerate(case.inputs)
+              for label, t in argkinds.tensor_leaves(arg, "input" if len(case.inputs) == 1 else f"input {i}")
+              if t.is_floating_point()]
+    problem = J.compare_grads(exp, res, labels, rtol, atol)
+    if problem:
+        return fail(f"{header}  {problem}")
+    exp_grads, got_grads = exp.get("param_grads") or {}, res.get("param_grads") or {}
+    if exp_grads and not isinstance(got_grads, dict):
+        raise J.Malformed("a module reply without its parameter gradients")
+    for pname, exp_grad in exp_grads.items():
+        got_grad = got_grads.get(pname)
+        if exp_grad is not None and got_grad is None:
+            return fail(f"{header}  no gradient reached parameter {pname}.")
+        if exp_grad is not None:
+            problem = J.compare(J.raw(exp_grad), J.raw(got_grad), f"the gradient of {pname}", rtol, atol)
             if problem:
-                return problem + "\n  (the values were right, so look for a step that breaks or reshapes the graph)"
-    return None
-
-
-def _flat_args(case):
-    out = []
-    for a in getattr(case, "args", getattr(case, "inputs", ())):
-        out.extend(_flat_tensors(a))
-    return out
-
-
-def _flat_tensors(value):
-    if isinstance(value, torch.Tensor):
-        return [value]
-    if isinstance(value, dict) and "__arg__" in value:
-        return [value["value"]] if "value" in value else []
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _flat_tensors(v)]
-    return []
-
-
-def _is_float(t) -> bool:
-    return isinstance(t, torch.Tensor) and (t.is_floating_point() or t.is_complex())
-
-
-def _compare_after(exp_after, got_after, rtol, atol) -> str | None:
-    for i, (e, g) in enumerate(zip(exp_after, got_after)):
-        label = f"parameter {i}"
-        if not g["is_leaf"] or g["grad_fn"]:
-            return (f"{label} is no longer a leaf tensor (grad_fn={g['grad_fn']}): the update was "
-                    f"recorded in the graph. Do it under torch.no_grad().")
-        if g["requires_grad"] != e["requires_grad"]:
-            return f"{label} has requires_grad={g['requires_grad']}; it should stay {e['requires_grad']}."
-        problem = J.compare(_t(e["value"]), _t(g["value"]), f"{label} after the step", rtol, atol)
-        if problem:
-            return problem
-        if e["grad"] is not None and g["grad"] is None:
-            return f"{label}.grad became None; zero it in place instead (p.grad.zero_())."
-        if e["grad"] is not None:
-            problem = J.compare(_t(e["grad"]), _t(g["grad"]), f"{label}.grad after the step", rtol, atol)
-            if problem:
-                return problem
-        elif g["grad"] is not None:
-            return f"{label} had no .grad, so it should have been skipped, but now it has one."
-    return None
-
-
-def _compare_structure(exp, res, children, compare_init) -> str | None:
-    exp_keys, got_keys = list(exp["state"]), list(res["state"])
-    if sorted(exp_keys) != sorted(got_keys):
-        missing = [k for k in exp_keys if k not in got_keys]
-        extra = [k for k in got_keys if k not in exp_keys]
-        return (f"the state_dict keys are wrong: expected {exp_keys}, got {got_keys}"
-                + (f"; missing {missing}" if missing else "") + (f"; unexpected {extra}" if extra else "")
-                + ". Attribute names become state_dict keys, so they must match.")
-    for key in exp_keys:
-        if exp["state"][key]["shape"] != res["state"][key]["shape"]:
-            return (f"state_dict entry {key} has shape {tuple(res['state'][key]['shape'])}, "
-                    f"but it should have shape {tuple(exp['state'][key]['shape'])}.")
-        if compare_init:
-            problem = J.compare(exp["state"][key], res["state"][key], f"the initial value of {key}")
-            if problem:
-                return problem
-    got_children = dict(res["children"])
-    for child, type_name in (children or {}).items():
-        if got_children.get(child) != type_name:
-            found = got_children.get(child, "nothing")
-            return f"submodule `{child}` should be a {type_name}, but it is {found}."
-    got_params = {n: rg for n, _, rg in res["params"]}
-    for n, _, rg in exp["params"]:
-        if got_params.get(n) != rg:
-            return f"parameter {n} should have requires_grad={rg}."
+                return fail(f"{header}  {problem}")
     return None

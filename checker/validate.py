@@ -1,15 +1,15 @@
 """`kata validate`: prove each suite against its own kata, rustlings `dev check` style.
 
-For every kata: the reference passes, the generated stub fails, every catalogued mistake is
-rejected (with the pinned status, when one is given), every catalogued alternative is accepted,
-and stochastic checks stay green on the reference under fresh seeds.
+For every kata: the authoring checks (`checker.lint`) find nothing, the reference passes, the
+generated stub fails, every catalogued mistake is rejected (with the pinned status, when one is
+given), every catalogued alternative is accepted, and stochastic checks stay green on the
+reference under fresh seeds.
 """
 from __future__ import annotations
 
-import types
 from dataclasses import dataclass, field
 
-from checker import authoring, manifest, runner
+from checker import authoring, catalogue as catalogues, lint, manifest, runner
 from checker.results import Status
 
 
@@ -30,13 +30,6 @@ class KataReport:
                 and not self.problems)
 
 
-def variant(reference: types.ModuleType, replaces: dict) -> types.ModuleType:
-    module = types.ModuleType(reference.__name__ + "_variant")
-    module.__dict__.update(reference.__dict__)
-    module.__dict__.update(replaces)
-    return module
-
-
 def _failures(result) -> str:
     return "; ".join(f"{t.name}: {t.status.value}: {t.message.splitlines()[0] if t.message else ''}"
                      for t in result.tests if not t.status.passed)
@@ -46,8 +39,28 @@ def stochastic_seeds(count: int, start: int = 1) -> range:
     return range(start, start + count)
 
 
+def grade_variant(kata: manifest.Kata, variant, executor, devices=("cpu",)):
+    """The kata graded on a fresh reference copy with one catalogue entry applied."""
+    module = catalogues.apply(kata.solution_path, variant, f"torchkata_variant_{kata.id.replace('/', '_')}")
+    target = runner.Target(str(kata.catalogue_path), namespace=module)
+    return runner.grade_kata(kata, target, executor, devices=devices)
+
+
+def mistake_caught(variant, result) -> bool:
+    """The owning graded name fails (any name, for a helper), with the pinned status if given."""
+    tests = [t for t in result.tests if t.name == variant.owner] or result.tests
+    failing = [t for t in tests if not t.status.passed]
+    if variant.expect:
+        return any(t.status.value == variant.expect for t in failing)
+    return bool(failing)
+
+
 def validate_kata(kata: manifest.Kata, *, reseeds: int = 20, devices=("cpu",)) -> KataReport:
     report = KataReport(kata.id)
+    report.problems += lint.lint_kata(kata)
+    if any("no reference" in p or "planning the suite failed" in p or "does not grade" in p
+           for p in report.problems):
+        return report
     executor = runner.InProcess()
     reference = runner.reference_for(kata)
     grade = lambda target, **kw: runner.grade_kata(kata, target, executor, devices=devices, **kw)  # noqa: E731
@@ -63,18 +76,15 @@ def validate_kata(kata: manifest.Kata, *, reseeds: int = 20, devices=("cpu",)) -
     if not report.stub_fails:
         report.problems.append(f"stub does not fail cleanly: {_failures(result) or 'it passes'}")
 
-    catalogue = runner.load_path(kata.catalogue_path, f"torchkata_catalogue_{kata.module}").catalogue
-    for mistake in catalogue.mistakes:
-        result = grade(runner.Target(str(kata.catalogue_path), namespace=variant(reference, mistake.replaces)))
-        tests = [t for t in result.tests if t.name in mistake.replaces]
-        caught = any(not t.status.passed for t in tests)
-        if caught and mistake.expect:
-            caught = any(t.status.value == mistake.expect for t in tests)
-        detail = _failures(result) or "every test passed"
-        report.mistakes.append((mistake.label, caught, detail))
-    for alternative in catalogue.alternatives:
-        result = grade(runner.Target(str(kata.catalogue_path), namespace=variant(reference, alternative.replaces)))
-        report.alternatives.append((alternative.label, result.passed, _failures(result)))
+    if kata.catalogue_path.is_file():
+        catalogue = lint.load_catalogue(kata)
+        for mistake in catalogue.mistakes:
+            result = grade_variant(kata, mistake, executor, devices)
+            report.mistakes.append((mistake.label, mistake_caught(mistake, result),
+                                    _failures(result) or "every test passed"))
+        for alternative in catalogue.alternatives:
+            result = grade_variant(kata, alternative, executor, devices)
+            report.alternatives.append((alternative.label, result.passed, _failures(result)))
 
     stochastic = [c.name for c in runner.plan(kata, 0, tuple(devices)).checks if c.stochastic]
     if stochastic:

@@ -6,7 +6,7 @@
 # those bodies; the hidden suite calls the names, signatures and docstrings exactly as they are.
 #
 #   check your work:   pytest exercises/03_reductions/reductions.py
-#   stuck?             kata hint 03_reductions/reductions    (each call shows one more hint)
+#   stuck?             kata hint 03_reductions/reductions NAME    (each call shows one more hint)
 #   start over:        kata reset 03_reductions/reductions   (your current file is backed up first)
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
@@ -53,8 +53,11 @@ def column_sums(scores: torch.Tensor) -> torch.Tensor:
         Shape (A,): entry j is the sum of scores[:, j]. The dtype is whatever `torch.sum`
         gives for the input (float stays float; integer and bool inputs give int64).
         Stays on the input's device and keeps the autograd graph.
+
+    Loops: not allowed.
+    Forbidden: nothing.
     """
-    raise NotImplementedError("03_reductions/reductions: column_sums is not implemented yet; stuck? run `kata hint 03_reductions/reductions`")
+    raise NotImplementedError("03_reductions/reductions: column_sums is not implemented yet; stuck? run `kata hint 03_reductions/reductions column_sums`")
 
 
 def row_sums(scores: torch.Tensor) -> torch.Tensor:
@@ -66,8 +69,11 @@ def row_sums(scores: torch.Tensor) -> torch.Tensor:
     Returns:
         Shape (S,), not (S, 1): entry i is the sum of scores[i, :]. Dtype as `torch.sum`
         gives, same device, keeps the autograd graph.
+
+    Loops: not allowed.
+    Forbidden: nothing.
     """
-    raise NotImplementedError("03_reductions/reductions: row_sums is not implemented yet; stuck? run `kata hint 03_reductions/reductions`")
+    raise NotImplementedError("03_reductions/reductions: row_sums is not implemented yet; stuck? run `kata hint 03_reductions/reductions row_sums`")
 
 
 def masked_mean(x: torch.Tensor, mask: torch.Tensor, dim: int) -> torch.Tensor:
@@ -83,8 +89,12 @@ def masked_mean(x: torch.Tensor, mask: torch.Tensor, dim: int) -> torch.Tensor:
         nothing along `dim`, the result is 0 (not NaN). Gradients flow back to x: each
         selected entry receives 1 / (number selected), masked-out entries receive 0.
         Neither input is modified.
+
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: nothing.
     """
-    raise NotImplementedError("03_reductions/reductions: masked_mean is not implemented yet; stuck? run `kata hint 03_reductions/reductions`")
+    raise NotImplementedError("03_reductions/reductions: masked_mean is not implemented yet; stuck? run `kata hint 03_reductions/reductions masked_mean`")
 
 
 def logsumexp(x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -99,7 +109,10 @@ def logsumexp(x: torch.Tensor, dim: int) -> torch.Tensor:
         accurate for entries as large as 1e4 (or as small as -1e4) in float32, where exp()
         alone would give inf or 0. Gradients flow back to x.
 
-    Forbidden: torch.logsumexp, Tensor.logsumexp, torch.special.logsumexp, and every softmax
-    or log_softmax function (they do the stable part for you).
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: torch.logsumexp, Tensor.logsumexp, torch.special.logsumexp, torch.softmax,
+        Tensor.softmax, F.softmax, torch.log_softmax, Tensor.log_softmax, F.log_softmax,
+        torch.special.softmax, torch.special.log_softmax (they do the stable part for you)
     """
-    raise NotImplementedError("03_reductions/reductions: logsumexp is not implemented yet; stuck? run `kata hint 03_reductions/reductions`")
+    raise NotImplementedError("03_reductions/reductions: logsumexp is not implemented yet; stuck? run `kata hint 03_reductions/reductions logsumexp`")

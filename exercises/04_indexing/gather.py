@@ -6,7 +6,7 @@
 # those bodies; the hidden suite calls the names, signatures and docstrings exactly as they are.
 #
 #   check your work:   pytest exercises/04_indexing/gather.py
-#   stuck?             kata hint 04_indexing/gather    (each call shows one more hint)
+#   stuck?             kata hint 04_indexing/gather NAME    (each call shows one more hint)
 #   start over:        kata reset 04_indexing/gather   (your current file is backed up first)
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
@@ -47,8 +47,12 @@ def pick_per_row(data: torch.Tensor, cols: torch.Tensor) -> torch.Tensor:
     Returns:
         (N, 1) tensor, same dtype and device as data, with out[i, 0] = data[i, cols[i, 0]].
         Differentiable with respect to data.
+
+    Loops: not allowed.
+    Dtype: same as data (float16 and bfloat16 included).
+    Forbidden: nothing.
     """
-    raise NotImplementedError("04_indexing/gather: pick_per_row is not implemented yet; stuck? run `kata hint 04_indexing/gather`")
+    raise NotImplementedError("04_indexing/gather: pick_per_row is not implemented yet; stuck? run `kata hint 04_indexing/gather pick_per_row`")
 
 
 def gather_2d(data: torch.Tensor, dim: int, index: torch.Tensor) -> torch.Tensor:
@@ -65,10 +69,11 @@ def gather_2d(data: torch.Tensor, dim: int, index: torch.Tensor) -> torch.Tensor
         A tensor shaped like index, same dtype and device as data, equal to
         torch.gather(data, dim, index). Differentiable with respect to data.
 
+    Loops: not allowed.
+    Dtype: same as data (float16 and bfloat16 included).
     Forbidden: torch.gather, Tensor.gather, torch.take_along_dim, Tensor.take_along_dim.
-    Use torch.arange and advanced indexing, with no Python loops.
     """
-    raise NotImplementedError("04_indexing/gather: gather_2d is not implemented yet; stuck? run `kata hint 04_indexing/gather`")
+    raise NotImplementedError("04_indexing/gather: gather_2d is not implemented yet; stuck? run `kata hint 04_indexing/gather gather_2d`")
 
 
 def token_log_probs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -82,5 +87,9 @@ def token_log_probs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor
         (B, T) tensor with out[b, t] = log softmax(logits[b, t])[targets[b, t]], same dtype
         and device as logits. It must stay finite and accurate when logits differ by 1000 or
         more, and be differentiable with respect to logits.
+
+    Loops: not allowed.
+    Dtype: same as logits (float16 and bfloat16 included).
+    Forbidden: nothing.
     """
-    raise NotImplementedError("04_indexing/gather: token_log_probs is not implemented yet; stuck? run `kata hint 04_indexing/gather`")
+    raise NotImplementedError("04_indexing/gather: token_log_probs is not implemented yet; stuck? run `kata hint 04_indexing/gather token_log_probs`")

@@ -6,7 +6,7 @@
 # those bodies; the hidden suite calls the names, signatures and docstrings exactly as they are.
 #
 #   check your work:   pytest exercises/06_backward/manual_backward.py
-#   stuck?             kata hint 06_backward/manual_backward    (each call shows one more hint)
+#   stuck?             kata hint 06_backward/manual_backward NAME    (each call shows one more hint)
 #   start over:        kata reset 06_backward/manual_backward   (your current file is backed up first)
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
@@ -57,9 +57,12 @@ def graph_grads(a: torch.Tensor, b: torch.Tensor, x: torch.Tensor):
         A tuple (dz_da, dz_db, dz_dx) of three new tensors, each with the inputs' shape,
         dtype and device. The inputs are not modified.
 
-    Forbidden: autograd in any form (Tensor.backward, torch.autograd.*, torch.func.*).
+    Loops: not allowed.
+    Forbidden: Tensor.backward, torch.autograd.backward, torch.autograd.grad,
+        torch.autograd.functional, torch.func (autograd in any form: the point is to apply the
+        chain rule yourself)
     """
-    raise NotImplementedError("06_backward/manual_backward: graph_grads is not implemented yet; stuck? run `kata hint 06_backward/manual_backward`")
+    raise NotImplementedError("06_backward/manual_backward: graph_grads is not implemented yet; stuck? run `kata hint 06_backward/manual_backward graph_grads`")
 
 
 def linear_mse_grads(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor, y: torch.Tensor):
@@ -78,9 +81,12 @@ def linear_mse_grads(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor, y: torch
         A tuple (dL_dW, dL_db) with shapes (D, K) and (K,), in the inputs' dtype and device.
         The inputs are not modified.
 
-    Forbidden: autograd in any form (Tensor.backward, torch.autograd.*, torch.func.*).
+    Loops: not allowed.
+    Forbidden: Tensor.backward, torch.autograd.backward, torch.autograd.grad,
+        torch.autograd.functional, torch.func (autograd in any form: the point is to apply the
+        chain rule yourself)
     """
-    raise NotImplementedError("06_backward/manual_backward: linear_mse_grads is not implemented yet; stuck? run `kata hint 06_backward/manual_backward`")
+    raise NotImplementedError("06_backward/manual_backward: linear_mse_grads is not implemented yet; stuck? run `kata hint 06_backward/manual_backward linear_mse_grads`")
 
 
 def softmax_cross_entropy_grad(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -96,6 +102,9 @@ def softmax_cross_entropy_grad(logits: torch.Tensor, targets: torch.Tensor) -> t
         dL/dlogits, shape (N, C), in the logits' dtype and device. It must stay finite for
         large logits (for example rows like [1000., 0., -1000.]). The inputs are not modified.
 
-    Forbidden: autograd in any form (Tensor.backward, torch.autograd.*, torch.func.*).
+    Loops: not allowed.
+    Forbidden: Tensor.backward, torch.autograd.backward, torch.autograd.grad,
+        torch.autograd.functional, torch.func (autograd in any form: the point is to apply the
+        chain rule yourself)
     """
-    raise NotImplementedError("06_backward/manual_backward: softmax_cross_entropy_grad is not implemented yet; stuck? run `kata hint 06_backward/manual_backward`")
+    raise NotImplementedError("06_backward/manual_backward: softmax_cross_entropy_grad is not implemented yet; stuck? run `kata hint 06_backward/manual_backward softmax_cross_entropy_grad`")

@@ -6,7 +6,7 @@
 # those bodies; the hidden suite calls the names, signatures and docstrings exactly as they are.
 #
 #   check your work:   pytest exercises/07_gradient_descent/gd_step.py
-#   stuck?             kata hint 07_gradient_descent/gd_step    (each call shows one more hint)
+#   stuck?             kata hint 07_gradient_descent/gd_step NAME    (each call shows one more hint)
 #   start over:        kata reset 07_gradient_descent/gd_step   (your current file is backed up first)
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
@@ -58,9 +58,10 @@ def sgd_step_(params, lr):
     Returns:
         None. The trailing underscore says the function works in place, as in Tensor.add_.
 
+    Loops: allowed (one step per parameter is the point).
     Forbidden: torch.optim.
     """
-    raise NotImplementedError("07_gradient_descent/gd_step: sgd_step_ is not implemented yet; stuck? run `kata hint 07_gradient_descent/gd_step`")
+    raise NotImplementedError("07_gradient_descent/gd_step: sgd_step_ is not implemented yet; stuck? run `kata hint 07_gradient_descent/gd_step sgd_step_`")
 
 
 def fit_linear_regression(X, y, lr, epochs):
@@ -85,6 +86,7 @@ def fit_linear_regression(X, y, lr, epochs):
         losses, a list of `epochs` Python floats where losses[i] is the loss before update i.
         X and y are not modified.
 
+    Loops: allowed (one iteration per epoch).
     Forbidden: torch.optim (this is the loop an optimiser would hide).
     """
-    raise NotImplementedError("07_gradient_descent/gd_step: fit_linear_regression is not implemented yet; stuck? run `kata hint 07_gradient_descent/gd_step`")
+    raise NotImplementedError("07_gradient_descent/gd_step: fit_linear_regression is not implemented yet; stuck? run `kata hint 07_gradient_descent/gd_step fit_linear_regression`")

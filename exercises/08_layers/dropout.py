@@ -6,7 +6,7 @@
 # those bodies; the hidden suite calls the names, signatures and docstrings exactly as they are.
 #
 #   check your work:   pytest exercises/08_layers/dropout.py
-#   stuck?             kata hint 08_layers/dropout    (each call shows one more hint)
+#   stuck?             kata hint 08_layers/dropout NAME    (each call shows one more hint)
 #   start over:        kata reset 08_layers/dropout   (your current file is backed up first)
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
@@ -66,10 +66,13 @@ def dropout(x: torch.Tensor, p: float, training: bool = True) -> torch.Tensor:
     Draw the randomness from torch's global generator (torch.rand_like or torch.bernoulli),
     so torch.manual_seed reproduces the mask. Never modify x in place.
 
-    Forbidden: F.dropout, torch.dropout, torch.native_dropout, nn.Dropout and the
-    alpha/feature dropout variants.
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: F.dropout, torch.dropout, torch.native_dropout, nn.Dropout, F.alpha_dropout,
+        torch.alpha_dropout, F.feature_alpha_dropout, torch.feature_alpha_dropout,
+        torch.feature_dropout, F.dropout1d, F.dropout2d, F.dropout3d
     """
-    raise NotImplementedError("08_layers/dropout: dropout is not implemented yet; stuck? run `kata hint 08_layers/dropout`")
+    raise NotImplementedError("08_layers/dropout: dropout is not implemented yet; stuck? run `kata hint 08_layers/dropout dropout`")
 
 
 class Dropout(nn.Module):
@@ -79,10 +82,15 @@ class Dropout(nn.Module):
     parameters or buffers, so its state_dict is empty. forward(x) returns a tensor shaped like
     x: dropped out with probability self.p when self.training is True (after model.train(),
     the default), and x's values unchanged after model.eval().
+
+    Loops: not allowed.
+    Forbidden: F.dropout, torch.dropout, torch.native_dropout, nn.Dropout, F.alpha_dropout,
+        torch.alpha_dropout, F.feature_alpha_dropout, torch.feature_alpha_dropout,
+        torch.feature_dropout, F.dropout1d, F.dropout2d, F.dropout3d
     """
 
     def __init__(self, p: float = 0.5):
-        raise NotImplementedError("08_layers/dropout: Dropout.__init__ is not implemented yet; stuck? run `kata hint 08_layers/dropout`")
+        raise NotImplementedError("08_layers/dropout: Dropout.__init__ is not implemented yet; stuck? run `kata hint 08_layers/dropout Dropout`")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError("08_layers/dropout: Dropout.forward is not implemented yet; stuck? run `kata hint 08_layers/dropout`")
+        raise NotImplementedError("08_layers/dropout: Dropout.forward is not implemented yet; stuck? run `kata hint 08_layers/dropout Dropout`")

@@ -6,7 +6,7 @@
 # those bodies; the hidden suite calls the names, signatures and docstrings exactly as they are.
 #
 #   check your work:   pytest exercises/08_layers/layernorm.py
-#   stuck?             kata hint 08_layers/layernorm    (each call shows one more hint)
+#   stuck?             kata hint 08_layers/layernorm NAME    (each call shows one more hint)
 #   start over:        kata reset 08_layers/layernorm   (your current file is backed up first)
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
@@ -59,10 +59,13 @@ def layer_norm(x, gamma, beta, eps=1e-5):
         gamma, beta, eps). It stays accurate for large-mean inputs such as 1e4 + noise in
         float32. Inputs are not modified.
 
-    Forbidden: F.layer_norm, torch.layer_norm, torch.native_layer_norm, nn.LayerNorm and the
-    group/instance/batch-norm functions.
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: F.layer_norm, torch.layer_norm, torch.native_layer_norm, nn.LayerNorm,
+        F.group_norm, torch.group_norm, F.instance_norm, torch.instance_norm, F.batch_norm,
+        torch.batch_norm, F.rms_norm
     """
-    raise NotImplementedError("08_layers/layernorm: layer_norm is not implemented yet; stuck? run `kata hint 08_layers/layernorm`")
+    raise NotImplementedError("08_layers/layernorm: layer_norm is not implemented yet; stuck? run `kata hint 08_layers/layernorm layer_norm`")
 
 
 class LayerNorm(nn.Module):
@@ -83,11 +86,14 @@ class LayerNorm(nn.Module):
     layer_norm above (with scale 1 and shift 0 when there are no parameters). After loading
     the same state_dict, outputs and parameter gradients match nn.LayerNorm.
 
-    Forbidden: nn.LayerNorm, F.layer_norm and the other norm functions listed for layer_norm.
+    Loops: not allowed.
+    Forbidden: F.layer_norm, torch.layer_norm, torch.native_layer_norm, nn.LayerNorm,
+        F.group_norm, torch.group_norm, F.instance_norm, torch.instance_norm, F.batch_norm,
+        torch.batch_norm, F.rms_norm
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
-        raise NotImplementedError("08_layers/layernorm: LayerNorm.__init__ is not implemented yet; stuck? run `kata hint 08_layers/layernorm`")
+        raise NotImplementedError("08_layers/layernorm: LayerNorm.__init__ is not implemented yet; stuck? run `kata hint 08_layers/layernorm LayerNorm`")
 
     def forward(self, x):
-        raise NotImplementedError("08_layers/layernorm: LayerNorm.forward is not implemented yet; stuck? run `kata hint 08_layers/layernorm`")
+        raise NotImplementedError("08_layers/layernorm: LayerNorm.forward is not implemented yet; stuck? run `kata hint 08_layers/layernorm LayerNorm`")

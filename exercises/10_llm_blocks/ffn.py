@@ -6,7 +6,7 @@
 # those bodies; the hidden suite calls the names, signatures and docstrings exactly as they are.
 #
 #   check your work:   pytest exercises/10_llm_blocks/ffn.py
-#   stuck?             kata hint 10_llm_blocks/ffn    (each call shows one more hint)
+#   stuck?             kata hint 10_llm_blocks/ffn NAME    (each call shows one more hint)
 #   start over:        kata reset 10_llm_blocks/ffn   (your current file is backed up first)
 
 """The Transformer feed-forward block, and how many parameters it holds.
@@ -55,13 +55,16 @@ class FeedForwardNetwork(nn.Module):
     (B, T, E); returns the same shape, dtype and device. The dropout is active only in
     training mode, so after model.eval() (or with dropout=0.0) the output is
     layer2(gelu(layer1(x))).
+
+    Loops: not allowed.
+    Forbidden: nothing.
     """
 
     def __init__(self, embedding_dim: int, ffn_dim: int, dropout: float = 0.0):
-        raise NotImplementedError("10_llm_blocks/ffn: FeedForwardNetwork.__init__ is not implemented yet; stuck? run `kata hint 10_llm_blocks/ffn`")
+        raise NotImplementedError("10_llm_blocks/ffn: FeedForwardNetwork.__init__ is not implemented yet; stuck? run `kata hint 10_llm_blocks/ffn FeedForwardNetwork`")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError("10_llm_blocks/ffn: FeedForwardNetwork.forward is not implemented yet; stuck? run `kata hint 10_llm_blocks/ffn`")
+        raise NotImplementedError("10_llm_blocks/ffn: FeedForwardNetwork.forward is not implemented yet; stuck? run `kata hint 10_llm_blocks/ffn FeedForwardNetwork`")
 
 
 def count_parameters(module: nn.Module) -> int:
@@ -76,5 +79,8 @@ def count_parameters(module: nn.Module) -> int:
         (submodules included) whose requires_grad is True. Frozen parameters and buffers
         (such as BatchNorm's running statistics) do not count. Must not read tensor values,
         so it works on the meta device without allocating anything.
+
+    Loops: allowed.
+    Forbidden: nothing.
     """
-    raise NotImplementedError("10_llm_blocks/ffn: count_parameters is not implemented yet; stuck? run `kata hint 10_llm_blocks/ffn`")
+    raise NotImplementedError("10_llm_blocks/ffn: count_parameters is not implemented yet; stuck? run `kata hint 10_llm_blocks/ffn count_parameters`")

@@ -35,8 +35,14 @@ def column_sums(scores: torch.Tensor) -> torch.Tensor:
         Shape (A,): entry j is the sum of scores[:, j]. The dtype is whatever `torch.sum`
         gives for the input (float stays float; integer and bool inputs give int64).
         Stays on the input's device and keeps the autograd graph.
+
+    Loops: not allowed.
+    Forbidden: nothing.
     """
     # BEGIN SOLUTION
+    # hint: The `dim` you pass is the axis that disappears: a (students, assignments) table
+    #   summed over dim=0 leaves one number per assignment.
+    # hint: One call does it: scores.sum(dim=0).
     # Summing over dim 0 collapses the rows (students) and leaves one number per column.
     return scores.sum(dim=0)
     # END SOLUTION
@@ -51,8 +57,13 @@ def row_sums(scores: torch.Tensor) -> torch.Tensor:
     Returns:
         Shape (S,), not (S, 1): entry i is the sum of scores[i, :]. Dtype as `torch.sum`
         gives, same device, keeps the autograd graph.
+
+    Loops: not allowed.
+    Forbidden: nothing.
     """
     # BEGIN SOLUTION
+    # hint: Which axis must disappear to leave one total per student: the rows or the columns?
+    # hint: Sum over dim=1 without keepdim, so the result is (S,) rather than (S, 1).
     return scores.sum(dim=1)
     # END SOLUTION
 
@@ -70,8 +81,16 @@ def masked_mean(x: torch.Tensor, mask: torch.Tensor, dim: int) -> torch.Tensor:
         nothing along `dim`, the result is 0 (not NaN). Gradients flow back to x: each
         selected entry receives 1 / (number selected), masked-out entries receive 0.
         Neither input is modified.
+
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: nothing.
     """
     # BEGIN SOLUTION
+    # hint: Turn the mask into numbers with mask.to(x.dtype): 1 where an entry counts and 0
+    #   where it does not.
+    # hint: Sum x * mask and the mask itself over dim, then divide the first by the second
+    #   clamped to at least 1, so an empty selection gives 0 instead of NaN.
     # As numbers, the mask is 1.0 where an entry counts and 0.0 where it does not.
     weights = mask.to(x.dtype)
     total = (x * weights).sum(dim=dim)
@@ -93,10 +112,17 @@ def logsumexp(x: torch.Tensor, dim: int) -> torch.Tensor:
         accurate for entries as large as 1e4 (or as small as -1e4) in float32, where exp()
         alone would give inf or 0. Gradients flow back to x.
 
-    Forbidden: torch.logsumexp, Tensor.logsumexp, torch.special.logsumexp, and every softmax
-    or log_softmax function (they do the stable part for you).
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: torch.logsumexp, Tensor.logsumexp, torch.special.logsumexp, torch.softmax,
+        Tensor.softmax, F.softmax, torch.log_softmax, Tensor.log_softmax, F.log_softmax,
+        torch.special.softmax, torch.special.log_softmax (they do the stable part for you)
     """
     # BEGIN SOLUTION
+    # hint: exp() overflows past about 88 in float32, so shift every slice first: subtracting
+    #   a constant c gives log(sum(exp(x))) = c + log(sum(exp(x - c))).
+    # hint: Take m = x.amax(dim, keepdim=True); the answer is m.squeeze(dim) + log(sum(exp(x -
+    #   m)) over dim).
     # Shift every slice by its own largest entry so the biggest exponent is exp(0) = 1.
     m = x.amax(dim=dim, keepdim=True)
     shifted_sum = torch.exp(x - m).sum(dim=dim)

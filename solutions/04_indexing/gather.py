@@ -32,8 +32,16 @@ def pick_per_row(data: torch.Tensor, cols: torch.Tensor) -> torch.Tensor:
     Returns:
         (N, 1) tensor, same dtype and device as data, with out[i, 0] = data[i, cols[i, 0]].
         Differentiable with respect to data.
+
+    Loops: not allowed.
+    Dtype: same as data (float16 and bfloat16 included).
+    Forbidden: nothing.
     """
     # BEGIN SOLUTION
+    # hint: torch.gather(data, dim, index) returns a tensor shaped like index; along dim 1 it
+    #   reads out[i][j] = data[i][index[i][j]].
+    # hint: cols already has shape (N, 1), so gathering along dim 1 gives the (N, 1) answer
+    #   directly.
     return torch.gather(data, 1, cols)
     # END SOLUTION
 
@@ -52,10 +60,15 @@ def gather_2d(data: torch.Tensor, dim: int, index: torch.Tensor) -> torch.Tensor
         A tensor shaped like index, same dtype and device as data, equal to
         torch.gather(data, dim, index). Differentiable with respect to data.
 
+    Loops: not allowed.
+    Dtype: same as data (float16 and bfloat16 included).
     Forbidden: torch.gather, Tensor.gather, torch.take_along_dim, Tensor.take_along_dim.
-    Use torch.arange and advanced indexing, with no Python loops.
     """
     # BEGIN SOLUTION
+    # hint: Make a grid of row numbers and a grid of column numbers shaped like index, with
+    #   torch.arange, unsqueeze and expand_as.
+    # hint: Normalise a negative dim with dim % 2. For dim 0 read data[index, cols]; for dim 1
+    #   read data[rows, index].
     dim = dim % 2
     rows = torch.arange(index.shape[0], device=index.device).unsqueeze(1).expand_as(index)
     cols = torch.arange(index.shape[1], device=index.device).unsqueeze(0).expand_as(index)
@@ -76,8 +89,16 @@ def token_log_probs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor
         (B, T) tensor with out[b, t] = log softmax(logits[b, t])[targets[b, t]], same dtype
         and device as logits. It must stay finite and accurate when logits differ by 1000 or
         more, and be differentiable with respect to logits.
+
+    Loops: not allowed.
+    Dtype: same as logits (float16 and bfloat16 included).
+    Forbidden: nothing.
     """
     # BEGIN SOLUTION
+    # hint: First turn the logits into log-probabilities over the vocabulary dim with a
+    #   numerically stable log_softmax.
+    # hint: Then gather along the vocabulary dim with targets.unsqueeze(-1) and squeeze that
+    #   dim away.
     log_probs = torch.log_softmax(logits, dim=-1)
     return torch.gather(log_probs, -1, targets.unsqueeze(-1)).squeeze(-1)
     # END SOLUTION

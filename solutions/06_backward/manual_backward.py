@@ -41,9 +41,16 @@ def graph_grads(a: torch.Tensor, b: torch.Tensor, x: torch.Tensor):
         A tuple (dz_da, dz_db, dz_dx) of three new tensors, each with the inputs' shape,
         dtype and device. The inputs are not modified.
 
-    Forbidden: autograd in any form (Tensor.backward, torch.autograd.*, torch.func.*).
+    Loops: not allowed.
+    Forbidden: Tensor.backward, torch.autograd.backward, torch.autograd.grad,
+        torch.autograd.functional, torch.func (autograd in any form: the point is to apply the
+        chain rule yourself)
     """
     # BEGIN SOLUTION
+    # hint: Write each gradient as 'upstream gradient times local derivative'. The sum sends a
+    #   gradient of 1 to every product x * (a + b).
+    # hint: dz/dx = a + b, and dz/da = dz/db = x. Return three separate tensors: clone one of
+    #   the two equal gradients.
     y = a + b
     # The sum passes a gradient of 1 back to every product x * y.
     upstream = torch.ones_like(y)
@@ -73,9 +80,16 @@ def linear_mse_grads(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor, y: torch
         A tuple (dL_dW, dL_db) with shapes (D, K) and (K,), in the inputs' dtype and device.
         The inputs are not modified.
 
-    Forbidden: autograd in any form (Tensor.backward, torch.autograd.*, torch.func.*).
+    Loops: not allowed.
+    Forbidden: Tensor.backward, torch.autograd.backward, torch.autograd.grad,
+        torch.autograd.functional, torch.func (autograd in any form: the point is to apply the
+        chain rule yourself)
     """
     # BEGIN SOLUTION
+    # hint: Let r = X @ W + b - y. The mean over all N*K entries makes dL/dr = 2 * r /
+    #   r.numel().
+    # hint: Then dL/dW = X.T @ dL/dr, and dL/db sums dL/dr over the rows because b was
+    #   broadcast onto every row.
     residual = X @ W + b - y                         # (N, K)
     # d(mean of r**2)/dr: 2 r from the square, 1/(N*K) from the mean over every entry.
     dL_dresidual = 2 * residual / residual.numel()   # (N, K)
@@ -99,9 +113,16 @@ def softmax_cross_entropy_grad(logits: torch.Tensor, targets: torch.Tensor) -> t
         dL/dlogits, shape (N, C), in the logits' dtype and device. It must stay finite for
         large logits (for example rows like [1000., 0., -1000.]). The inputs are not modified.
 
-    Forbidden: autograd in any form (Tensor.backward, torch.autograd.*, torch.func.*).
+    Loops: not allowed.
+    Forbidden: Tensor.backward, torch.autograd.backward, torch.autograd.grad,
+        torch.autograd.functional, torch.func (autograd in any form: the point is to apply the
+        chain rule yourself)
     """
     # BEGIN SOLUTION
+    # hint: The gradient of mean cross-entropy with respect to the logits is (softmax(logits)
+    #   - one_hot(targets)) / N.
+    # hint: Subtract each row's max before exp() so that rows like [1000, 0, -1000] stay
+    #   finite.
     # Stable softmax over the classes: the shift leaves the result unchanged and keeps exp() <= 1.
     shifted = logits - logits.amax(dim=1, keepdim=True)
     exps = torch.exp(shifted)

@@ -43,9 +43,14 @@ def sgd_step_(params, lr):
     Returns:
         None. The trailing underscore says the function works in place, as in Tensor.add_.
 
+    Loops: allowed (one step per parameter is the point).
     Forbidden: torch.optim.
     """
     # BEGIN SOLUTION
+    # hint: The update is not part of the model, so make it inside `with torch.no_grad():` and
+    #   change each tensor in place (p -= lr * p.grad) so it stays the same leaf.
+    # hint: Skip tensors whose .grad is None, and after the update zero the grad in place with
+    #   p.grad.zero_().
     with torch.no_grad():
         for p in params:
             if p.grad is None:
@@ -77,9 +82,14 @@ def fit_linear_regression(X, y, lr, epochs):
         losses, a list of `epochs` Python floats where losses[i] is the loss before update i.
         X and y are not modified.
 
+    Loops: allowed (one iteration per epoch).
     Forbidden: torch.optim (this is the loop an optimiser would hide).
     """
     # BEGIN SOLUTION
+    # hint: Start from zeros with requires_grad=True, in X's dtype and device: W (D, 1) and b
+    #   (1,).
+    # hint: Each epoch: y_hat = X @ W + b, loss = ((y_hat - y) ** 2).mean(), record
+    #   loss.item(), loss.backward(), then sgd_step_([W, b], lr).
     W = torch.zeros(X.shape[1], 1, dtype=X.dtype, device=X.device, requires_grad=True)
     b = torch.zeros(1, dtype=X.dtype, device=X.device, requires_grad=True)
     losses = []

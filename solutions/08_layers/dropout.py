@@ -47,10 +47,19 @@ def dropout(x: torch.Tensor, p: float, training: bool = True) -> torch.Tensor:
     Draw the randomness from torch's global generator (torch.rand_like or torch.bernoulli),
     so torch.manual_seed reproduces the mask. Never modify x in place.
 
-    Forbidden: F.dropout, torch.dropout, torch.native_dropout, nn.Dropout and the
-    alpha/feature dropout variants.
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: F.dropout, torch.dropout, torch.native_dropout, nn.Dropout, F.alpha_dropout,
+        torch.alpha_dropout, F.feature_alpha_dropout, torch.feature_alpha_dropout,
+        torch.feature_dropout, F.dropout1d, F.dropout2d, F.dropout3d
     """
     # BEGIN SOLUTION
+    # hint: Draw a keep-mask with torch.rand_like(x) >= p (or torch.bernoulli): each element
+    #   survives with probability 1 - p.
+    # hint: Scale the survivors by 1 / (1 - p) so the mean is unchanged; return x itself when
+    #   not training or when p == 0.
+    # hint: p == 1 would divide by zero: return torch.zeros_like(x). Raise ValueError when p
+    #   is outside [0, 1].
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability must be between 0 and 1, got {p}")
     if not training or p == 0.0:
@@ -72,10 +81,19 @@ class Dropout(nn.Module):
     parameters or buffers, so its state_dict is empty. forward(x) returns a tensor shaped like
     x: dropped out with probability self.p when self.training is True (after model.train(),
     the default), and x's values unchanged after model.eval().
+
+    Loops: not allowed.
+    Forbidden: F.dropout, torch.dropout, torch.native_dropout, nn.Dropout, F.alpha_dropout,
+        torch.alpha_dropout, F.feature_alpha_dropout, torch.feature_alpha_dropout,
+        torch.feature_dropout, F.dropout1d, F.dropout2d, F.dropout3d
     """
 
     def __init__(self, p: float = 0.5):
         # BEGIN SOLUTION
+        # hint: Call super().__init__() first, check p and store it as self.p; the layer has
+        #   no parameters.
+        # hint: forward can call your dropout function with training=self.training, the flag
+        #   that train() and eval() switch.
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability must be between 0 and 1, got {p}")

@@ -41,10 +41,17 @@ def layer_norm(x, gamma, beta, eps=1e-5):
         gamma, beta, eps). It stays accurate for large-mean inputs such as 1e4 + noise in
         float32. Inputs are not modified.
 
-    Forbidden: F.layer_norm, torch.layer_norm, torch.native_layer_norm, nn.LayerNorm and the
-    group/instance/batch-norm functions.
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: F.layer_norm, torch.layer_norm, torch.native_layer_norm, nn.LayerNorm,
+        F.group_norm, torch.group_norm, F.instance_norm, torch.instance_norm, F.batch_norm,
+        torch.batch_norm, F.rms_norm
     """
     # BEGIN SOLUTION
+    # hint: LayerNorm normalises over the trailing gamma.dim() dims: those are the dims you
+    #   reduce with mean(dim=..., keepdim=True).
+    # hint: Use the biased variance (divide by the count, not count - 1), var = ((x - mean) **
+    #   2).mean(dims, keepdim=True), and put eps inside the square root.
     dims = tuple(range(-gamma.dim(), 0))  # e.g. (-1,) for gamma (E,), (-2, -1) for (T, E)
     mean = x.mean(dim=dims, keepdim=True)  # keepdim so it broadcasts back against x
     centred = x - mean
@@ -71,11 +78,18 @@ class LayerNorm(nn.Module):
     layer_norm above (with scale 1 and shift 0 when there are no parameters). After loading
     the same state_dict, outputs and parameter gradients match nn.LayerNorm.
 
-    Forbidden: nn.LayerNorm, F.layer_norm and the other norm functions listed for layer_norm.
+    Loops: not allowed.
+    Forbidden: F.layer_norm, torch.layer_norm, torch.native_layer_norm, nn.LayerNorm,
+        F.group_norm, torch.group_norm, F.instance_norm, torch.instance_norm, F.batch_norm,
+        torch.batch_norm, F.rms_norm
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
         # BEGIN SOLUTION
+        # hint: Call super().__init__() first, and turn an int normalized_shape into a 1-tuple
+        #   so the attribute is always a tuple.
+        # hint: Store nn.Parameter(torch.ones(shape)) as `weight` and zeros as `bias`; with
+        #   elementwise_affine=False register both as None.
         super().__init__()
         if isinstance(normalized_shape, int):
             normalized_shape = (normalized_shape,)

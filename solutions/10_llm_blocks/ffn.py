@@ -44,10 +44,17 @@ class FeedForwardNetwork(nn.Module):
     (B, T, E); returns the same shape, dtype and device. The dropout is active only in
     training mode, so after model.eval() (or with dropout=0.0) the output is
     layer2(gelu(layer1(x))).
+
+    Loops: not allowed.
+    Forbidden: nothing.
     """
 
     def __init__(self, embedding_dim: int, ffn_dim: int, dropout: float = 0.0):
         # BEGIN SOLUTION
+        # hint: The block is expand, activate, project back: nn.Linear(embedding_dim,
+        #   ffn_dim), nn.GELU(), nn.Linear(ffn_dim, embedding_dim), then nn.Dropout.
+        # hint: Attribute names become state_dict keys, so they must be exactly layer1,
+        #   activation and layer2. nn.Dropout has no parameters, so it adds no keys.
         super().__init__()
         self.layer1 = nn.Linear(embedding_dim, ffn_dim)
         self.activation = nn.GELU()
@@ -75,8 +82,15 @@ def count_parameters(module: nn.Module) -> int:
         (submodules included) whose requires_grad is True. Frozen parameters and buffers
         (such as BatchNorm's running statistics) do not count. Must not read tensor values,
         so it works on the meta device without allocating anything.
+
+    Loops: allowed.
+    Forbidden: nothing.
     """
     # BEGIN SOLUTION
+    # hint: module.parameters() walks every parameter, submodules included; p.requires_grad
+    #   tells trainable from frozen.
+    # hint: Sum p.numel() over the trainable ones. numel() reads the shape only, so it works
+    #   on the meta device.
     # numel() only multiplies the shape out, so meta tensors cost nothing here.
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
     # END SOLUTION

@@ -3,7 +3,7 @@ import torch
 
 from checker.suite import Case, Suite, strided, transposed
 
-suite = Suite("03_reductions/reductions")
+suite = Suite()
 
 
 def table_cases(g):
@@ -21,9 +21,18 @@ def table_cases(g):
     yield Case(strided(g.randn(3, 4)))
 
 
-# The op-count probes grow every dim (n x n), so a loop over rows or over columns shows.
-suite.function("column_sums", vectorised=lambda g, n: Case(g.randn(n, n)))(table_cases)
-suite.function("row_sums", vectorised=lambda g, n: Case(g.randn(n, n)))(table_cases)
+def table(g, students=3, assignments=4):
+    return Case(g.randn(students, assignments))
+
+
+@suite.function(grow=table)
+def column_sums(g):
+    yield from table_cases(g)
+
+
+@suite.function(grow=table)
+def row_sums(g):
+    yield from table_cases(g)
 
 
 def masked_case(g, shape, dim, dtype=torch.float32, wrap=lambda t: t):
@@ -38,8 +47,8 @@ def masked_case(g, shape, dim, dtype=torch.float32, wrap=lambda t: t):
     return Case(wrap(x), mask, dim)
 
 
-@suite.function("masked_mean", vectorised=lambda g, n: masked_case(g, (n, n), 1))
-def masked_mean_cases(g):
+@suite.function(grow=lambda g, rows=3, cols=4, depth=2: masked_case(g, (rows, cols, depth), 1))
+def masked_mean(g):
     yield masked_case(g, (1, 1), 0)
     yield Case(g.randn(1, 1), torch.ones(1, 1, dtype=torch.bool), -1)
     yield masked_case(g, (5,), -1)                                         # 1-D: the result is 0-dim
@@ -59,8 +68,8 @@ def lse_case(g, shape, dim, dtype=torch.float32, scale=1.0, shift=0.0, wrap=lamb
     return Case(wrap(g.randn(*shape, dtype=dtype, scale=scale, shift=shift)), dim)
 
 
-@suite.function("logsumexp", vectorised=lambda g, n: lse_case(g, (n, n), 1))
-def logsumexp_cases(g):
+@suite.function(grow=lambda g, rows=3, cols=4, depth=2: lse_case(g, (rows, cols, depth), 1))
+def logsumexp(g):
     yield lse_case(g, (1, 1), 0)
     yield lse_case(g, (4,), 0)
     yield lse_case(g, (2, 1), -1)

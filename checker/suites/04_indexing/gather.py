@@ -3,15 +3,15 @@ import torch
 
 from checker.suite import Case, Suite, strided, transposed
 
-suite = Suite("04_indexing/gather")
+suite = Suite()
 
 
-def pick_case(g, n, m, dtype=torch.float32):
+def pick_case(g, n=3, m=4, dtype=torch.float32):
     return Case(g.randn(n, m, dtype=dtype), g.randint(0, m, (n, 1)))
 
 
-@suite.function("pick_per_row", vectorised=lambda g, n: pick_case(g, n, 6))
-def pick_per_row_cases(g):
+@suite.function(grow=pick_case)
+def pick_per_row(g):
     yield pick_case(g, 1, 1)
     yield pick_case(g, 3, 4)
     yield pick_case(g, 5, 3, torch.float64)
@@ -25,8 +25,14 @@ def gather_case(g, data_shape, dim, index_shape, dtype=torch.float32):
     return Case(data, dim, g.randint(0, data_shape[dim], index_shape))
 
 
-@suite.function("gather_2d", vectorised=lambda g, n: gather_case(g, (n, 5), 1, (n, 5)))
-def gather_2d_cases(g):
+def gather_grow(g, rows=3, cols=4, picks=2):
+    """Both dims of data and of index grow, for a pick along each dim."""
+    data = g.randn(rows * 2, cols * 2)
+    return Case(data, 1, g.randint(0, cols * 2, (rows, cols + picks)))
+
+
+@suite.function(grow=gather_grow)
+def gather_2d(g):
     yield gather_case(g, (1, 1), 0, (1, 1))
     yield gather_case(g, (3, 4), 1, (3, 2))          # fewer columns than data
     yield gather_case(g, (3, 4), 0, (2, 4))          # fewer rows than data
@@ -38,12 +44,12 @@ def gather_2d_cases(g):
     yield Case(strided(g.randn(5, 5)), 0, g.randint(0, 5, (3, 5)))
 
 
-def token_case(g, b, t, v, scale=3.0, dtype=torch.float32):
+def token_case(g, b=2, t=3, v=4, scale=3.0, dtype=torch.float32):
     return Case(g.randn(b, t, v, dtype=dtype, scale=scale), g.randint(0, v, (b, t)))
 
 
-@suite.function("token_log_probs", vectorised=lambda g, n: token_case(g, n, 4, 7))
-def token_log_probs_cases(g):
+@suite.function(grow=token_case)
+def token_log_probs(g):
     yield token_case(g, 1, 1, 1)
     yield token_case(g, 1, 2, 5)
     yield token_case(g, 2, 3, 4, dtype=torch.float64)

@@ -7,16 +7,17 @@ import torch
 
 from checker.suite import Case, Suite, strided, transposed
 
-suite = Suite("06_backward/manual_backward")
+suite = Suite()
 
 
 def same_shape_case(g, *shape, dtype=torch.float32, wrap=lambda t: t):
     return Case(*(wrap(g.randn(*shape, dtype=dtype)) for _ in range(3)))
 
 
-@suite.function("graph_grads", grad=False, output_names=("dz/da", "dz/db", "dz/dx"),
-                vectorised=lambda g, n: same_shape_case(g, n, n))
-def graph_grads_cases(g):
+# "three new tensors": no gradient may share memory with an input or with another gradient.
+@suite.function(grad=False, output_names=("dz/da", "dz/db", "dz/dx"), new_tensors=True,
+                grow=lambda g, rows=3, cols=4: same_shape_case(g, rows, cols))
+def graph_grads(g):
     yield Case(torch.tensor(2.0), torch.tensor(3.0), torch.tensor(4.0))   # the guide's scalar graph
     yield same_shape_case(g, 1)
     yield same_shape_case(g, 4)
@@ -31,9 +32,9 @@ def mse_case(g, n, d, k, dtype=torch.float32, scale=1.0):
                 g.randn(k, dtype=dtype), g.randn(n, k, dtype=dtype, scale=scale))
 
 
-@suite.function("linear_mse_grads", grad=False, output_names=("dL/dW", "dL/db"),
-                vectorised=lambda g, n: mse_case(g, n, n, n))
-def linear_mse_grads_cases(g):
+@suite.function(grad=False, output_names=("dL/dW", "dL/db"),
+                grow=lambda g, n=4, d=3, k=2: mse_case(g, n, d, k))
+def linear_mse_grads(g):
     yield mse_case(g, 1, 1, 1)
     yield mse_case(g, 12, 3, 1)                         # K = 1: a single output column
     yield mse_case(g, 2, 5, 4)                          # fewer rows than outputs
@@ -47,8 +48,8 @@ def ce_case(g, n, c, dtype=torch.float32, scale=1.0, wrap=lambda t: t):
     return Case(wrap(g.randn(n, c, dtype=dtype, scale=scale)), g.randint(0, c, (n,)))
 
 
-@suite.function("softmax_cross_entropy_grad", grad=False, vectorised=lambda g, n: ce_case(g, n, n))
-def softmax_cross_entropy_grad_cases(g):
+@suite.function(grad=False, grow=lambda g, n=3, c=4: ce_case(g, n, c))
+def softmax_cross_entropy_grad(g):
     yield ce_case(g, 1, 1)                              # one class: the gradient is exactly 0
     yield ce_case(g, 1, 4)
     yield Case(torch.tensor([[1000.0, 0.0, -1000.0]]), torch.tensor([2]))   # exp(1000) is inf

@@ -3,7 +3,7 @@ import torch
 
 from checker.suite import Case, ModuleCase, Suite, strided, transposed
 
-suite = Suite("08_layers/layernorm")
+suite = Suite()
 
 
 # LayerNorm's backward subtracts each row's mean of the upstream gradient, so a gradient entry
@@ -22,8 +22,12 @@ def ln_case(g, x_shape, group, *eps, dtype=torch.float32, scale=1.0, shift=0.0, 
                 g.randn(*shape, dtype=dtype), g.randn(*shape, dtype=dtype), *eps, **tolerance)
 
 
-@suite.function("layer_norm")
-def layer_norm_cases(g):
+def ln_grow(g, batch=2, rows=3, features=4):
+    return ln_case(g, (batch, rows, features), 1)
+
+
+@suite.function(grow=ln_grow)
+def layer_norm(g):
     yield ln_case(g, (1, 1), 1)                              # one feature: var 0, output is beta
     yield ln_case(g, (2, 5), 1)
     yield ln_case(g, (4,), 1)                                # no batch dim at all
@@ -49,8 +53,13 @@ def module_case(g, shape, x_shape, **init_kwargs):
 
 # compare_init: a fresh layer must hold ones and zeros before the random state_dict is loaded.
 # Every module case is float32, so the float32 rtol above applies to all of them.
-@suite.module("LayerNorm", rtol=FLOAT32_RTOL)
-def layer_norm_module_cases(g):
+def ln_module_grow(g, batch=2, rows=3, features=4):
+    return ModuleCase((features,), inputs=(g.randn(batch, rows, features),))
+
+
+# The attributes nn.LayerNorm exposes are part of the spec: normalized_shape is always a tuple.
+@suite.module(grow=ln_module_grow, rtol=FLOAT32_RTOL, attributes=("normalized_shape", "eps", "elementwise_affine"))
+def LayerNorm(g):
     yield module_case(g, 4, (2, 4))                             # an int shape means (4,)
     yield module_case(g, (3, 4), (2, 3, 4))
     yield module_case(g, 5, (3, 5), eps=0.1)

@@ -8,11 +8,15 @@ from checker import judge as J
 from checker.stats import binomial_range
 from checker.suite import Case, ModuleCase, Suite, construct, nn_model, transposed
 
-suite = Suite("10_llm_blocks/ffn")
+suite = Suite()
 
 
-@suite.module("FeedForwardNetwork", children={"layer1": "Linear", "activation": "GELU", "layer2": "Linear"})
-def ffn_cases(g):
+def ffn_grow(g, batch=2, tokens=3, embedding=4, hidden=8):
+    return ModuleCase((embedding, hidden), inputs=(g.randn(batch, tokens, embedding),), train=False)
+
+
+@suite.module(grow=ffn_grow, children={"layer1": "Linear", "activation": "GELU", "layer2": "Linear"})
+def FeedForwardNetwork(g):
     yield ModuleCase((1, 1), inputs=(g.randn(1, 1, 1),))
     yield ModuleCase((4, 8), inputs=(g.randn(4),))                          # no leading dims at all
     yield ModuleCase((4, 8), inputs=(g.randn(5, 4),))                       # a 2-D batch of vectors
@@ -20,8 +24,8 @@ def ffn_cases(g):
     yield ModuleCase((8, 32), {"dropout": 0.0}, inputs=(transposed(g.randn(3, 7, 8, scale=3.0)),))
 
 
-@suite.check("FeedForwardNetwork", stochastic=True)
-def ffn_dropout_statistics(g):
+@suite.check(stochastic=True)
+def FeedForwardNetwork(g):  # noqa: F811 - a second check of the same graded name
     embedding_dim, ffn_dim, p = 32, 64, 0.3
     state = {"layer1.weight": g.randn(ffn_dim, embedding_dim, scale=embedding_dim ** -0.5),
              "layer1.bias": g.randn(ffn_dim),
@@ -69,8 +73,8 @@ def on_meta(*layer):
     return (*layer[:2], {"device": "meta"})
 
 
-@suite.function("count_parameters", grad=False)
-def count_parameters_cases(g):
+@suite.function(grad=False)
+def count_parameters(g):
     yield Case(nn_model(("Linear", (3, 2))))
     yield Case(nn_model(("Linear", (5, 3), {"bias": False})))
     yield Case(nn_model(("Linear", (4, 8)), ("GELU", ()), ("Linear", (8, 4))))
