@@ -10,6 +10,8 @@ to cast its floating tensors (the engine's float16/bfloat16 probes).
     param(t, grad)  a leaf tensor with requires_grad=True and optionally .grad preset
     nn_model(...)   a small torch.nn.Sequential, for functions that take a model
     dtype(name)     a torch.dtype (plain data cannot hold one directly)
+    generator(seed) a fresh torch.Generator seeded with `seed` (on the probe's device)
+    device(name)    a torch.device; "probe" means the device the probe runs on
 """
 from __future__ import annotations
 
@@ -54,6 +56,14 @@ def dtype(name: str) -> dict:
     return {"__arg__": "dtype", "name": name}
 
 
+def generator(seed: int) -> dict:
+    return {"__arg__": "generator", "seed": int(seed)}
+
+
+def device(name: str = "probe") -> dict:
+    return {"__arg__": "device", "name": name}
+
+
 # ---------------------------------------------------------------------------------------------
 # Materialising (used by the probe runtime, in-process and in the sandbox child)
 # ---------------------------------------------------------------------------------------------
@@ -84,6 +94,11 @@ def materialise(value, device: str):
             return _build_nn(value, device)
         if kind == "dtype":
             return getattr(torch, value["name"])
+        if kind == "generator":
+            place = device if device in ("cpu", "cuda") else "cpu"
+            return torch.Generator(place).manual_seed(value["seed"])
+        if kind == "device":
+            return torch.device(device if value["name"] == "probe" else value["name"])
         raise ValueError(f"unknown argument kind {kind!r}")
     if isinstance(value, dict):
         return {k: materialise(v, device) for k, v in value.items()}
@@ -162,6 +177,10 @@ def summary(value) -> str:
             return "nn.Sequential(" + ", ".join(f"{c}{tuple(a)}" for c, a, _ in value["layers"]) + ")"
         if kind == "dtype":
             return f"torch.{value['name']}"
+        if kind == "generator":
+            return f"torch.Generator().manual_seed({value['seed']})"
+        if kind == "device":
+            return "the probe's device" if value["name"] == "probe" else f"torch.device({value['name']!r})"
     if isinstance(value, (list, tuple)):
         inner = ", ".join(summary(v) for v in value[:6]) + (", ..." if len(value) > 6 else "")
         return f"({inner}{',' if len(value) == 1 else ''})" if isinstance(value, tuple) else f"[{inner}]"

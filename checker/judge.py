@@ -98,7 +98,7 @@ def spec_summary(value) -> str:
 def show_value(value) -> str:
     if isinstance(value, torch.Tensor):
         return show_tensor(value)
-    if isinstance(value, dict) and value.get("__arg__") in ("nn", "dtype"):
+    if isinstance(value, dict) and value.get("__arg__") in ("nn", "dtype", "generator", "device"):
         frozen = value.get("frozen")
         return argkinds.summary(value) + (f"  # frozen: {', '.join(frozen)}" if frozen else "")
     if isinstance(value, dict) and "__arg__" in value and "value" in value:
