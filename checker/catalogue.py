@@ -83,29 +83,52 @@ def apply(reference_path: Path, variant: Variant, module_name: str) -> types.Mod
     """A fresh copy of the reference module with the variant's one replacement made.
 
     The reference is executed anew, so graded code that calls a replaced helper (through its
-    module's globals) or a replaced method sees the change, and nothing leaks between variants."""
+    module's globals) or a replaced method sees the change, and nothing leaks between variants.
+    Inside the replacement, `ref` means this copy as it was before the change (so a delta can call
+    the method it replaces, and zero-argument super() finds the copy's class)."""
     from checker.runner import load_path
     module = load_path(reference_path, module_name)
     owner_name, _, attribute = variant.target.partition(".")
     if not hasattr(module, owner_name):
         raise AttributeError(f"the reference defines no {owner_name!r} for the entry {variant.label!r} to replace")
+    originals = types.SimpleNamespace(**vars(module))
     if attribute:
         owner = getattr(module, owner_name)
         if "." in attribute or not isinstance(owner, type):
             raise AttributeError(f"{variant.target!r}: a delta replaces a method of a top-level class only")
-        setattr(owner, attribute, _rebind_class_cell(variant.replacement, owner))
+        setattr(originals, owner_name, _Before(owner, attribute, owner.__dict__.get(attribute)))
+        setattr(owner, attribute, _rebind(variant.replacement, owner, originals))
     else:
-        setattr(module, owner_name, variant.replacement)
+        setattr(module, owner_name, _rebind(variant.replacement, None, originals))
     return module
 
 
-def _rebind_class_cell(fn, owner: type):
-    """The method with its `__class__` cell pointed at `owner`: zero-argument super() in a method
-    written inside a catalogue's namespace class must find the reference's class instead."""
-    if not isinstance(fn, types.FunctionType) or "__class__" not in fn.__code__.co_freevars:
+class _Before(types.SimpleNamespace):
+    """A class as it was before one of its methods was replaced: that method comes from the
+    instance dict (which wins over the namespace type's own __init__ and friends), the rest from
+    the class."""
+
+    def __init__(self, cls: type, attribute: str, original):
+        super().__init__(**({attribute: original} if original is not None else {}))
+        self.__dict__["_cls"] = cls
+
+    def __getattr__(self, name):
+        return getattr(self.__dict__["_cls"], name)
+
+    def __call__(self, *args, **kwargs):
+        return self.__dict__["_cls"](*args, **kwargs)
+
+
+def _rebind(fn, owner: type | None, originals):
+    """The function with `ref` bound to `originals` and, for a method written inside a catalogue's
+    namespace class, its `__class__` cell pointed at the reference's class (for super())."""
+    if not isinstance(fn, types.FunctionType):
         return fn
-    cells = tuple(types.CellType(owner) if name == "__class__" else cell
-                  for name, cell in zip(fn.__code__.co_freevars, fn.__closure__))
-    rebound = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, cells)
+    cells = fn.__closure__
+    if owner is not None and "__class__" in fn.__code__.co_freevars:
+        cells = tuple(types.CellType(owner) if name == "__class__" else cell
+                      for name, cell in zip(fn.__code__.co_freevars, fn.__closure__))
+    scope = dict(fn.__globals__, ref=originals)
+    rebound = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__, cells)
     rebound.__kwdefaults__, rebound.__qualname__ = fn.__kwdefaults__, fn.__qualname__
     return rebound

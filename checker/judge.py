@@ -258,6 +258,10 @@ def _kind(desc) -> str:
     return f"a Python {type(desc).__name__} ({desc!r})"
 
 
+def _count(n) -> str:
+    return f"{n} value" if n == 1 else f"{n} values"
+
+
 def _items(desc, kind: str) -> list | dict:
     """The items of a described container, after checking they are all there."""
     items = desc.get("items")
@@ -277,10 +281,10 @@ def compare(expected, got, where: str = "the result", rtol=None, atol=None, name
     if isinstance(expected, dict) and expected.get("__out__") in ("tuple", "list"):
         kind = expected["__out__"]
         if not (isinstance(got, dict) and got.get("__out__") == kind):
-            return f"{where} should be a {kind} of {expected['length']} values, but it is {_kind(got)}."
+            return f"{where} should be a {kind} of {_count(expected['length'])}, but it is {_kind(got)}."
         exp_items, got_items = _items(expected, kind), _items(got, kind)
         if len(got_items) != len(exp_items):
-            return f"{where} should hold {len(exp_items)} values, but it holds {got['length']}."
+            return f"{where} should hold {_count(len(exp_items))}, but it holds {got['length']}."
         for i, (e, g) in enumerate(zip(exp_items, got_items)):
             label = names[i] if names and i < len(names) else f"{where}[{i}]"
             problem = compare(e, g, label, rtol, atol)
@@ -462,8 +466,9 @@ def compare_structure(exp: dict, res: dict, children, compare_init: bool, attrib
         extra = [k for k in got_keys if k not in exp_keys]
         plain = [k for k in missing if k in (res.get("plain_tensors") or [])]
         if plain:
-            return (f"{', '.join(plain)} {'is a plain tensor attribute' if len(plain) == 1 else 'are plain tensor attributes'}, "
-                    f"so it is not registered and is missing from state_dict() and parameters(). "
+            one = len(plain) == 1
+            return (f"{', '.join(plain)} {'is a plain tensor attribute' if one else 'are plain tensor attributes'}, "
+                    f"so {'it is' if one else 'they are'} not registered: missing from state_dict() and parameters(). "
                     f"Wrap learnable tensors in nn.Parameter(...) (or use register_buffer for fixed ones).")
         return (f"the state_dict keys are wrong: expected {exp_keys}, got {got_keys}"
                 + (f"; missing {missing}" if missing else "") + (f"; unexpected {extra}" if extra else "")

@@ -99,3 +99,16 @@ def masked_mean(x, mask, dim):
 def logsumexp(x, dim):
     m = x.max(dim=dim).values
     return m + (x - m.unsqueeze(dim)).exp().sum(dim=dim).log()
+
+
+@catalogue.mistake("masked_mean computes in float32 and returns float32 for float16/bfloat16 input",
+                   hint="keep x's dtype: turn the mask into x.dtype, not float32")
+def masked_mean(x, mask, dim):  # noqa: F811
+    weights = mask.float()
+    return (x * weights).sum(dim=dim) / weights.sum(dim=dim).clamp(min=1)
+
+
+@catalogue.mistake("column_sums loops over the columns", expect="not-vectorised",
+                   hint="one sum over dim=0 adds up every column at once")
+def column_sums(scores):  # noqa: F811
+    return torch.stack([scores[:, j].sum() for j in range(scores.shape[1])])

@@ -98,3 +98,28 @@ def token_log_probs(logits, targets):  # noqa: F811
 @catalogue.mistake("gather_2d calls the aten op behind torch.gather directly", expect="forbidden-op")
 def gather_2d(data, dim, index):  # noqa: F811
     return torch.ops.aten.gather(data, dim, index)
+
+
+@catalogue.mistake("gather_2d loops over the columns of index (one vectorised pick per column)",
+                   expect="not-vectorised", hint="index with whole grids of row and column numbers at once")
+def gather_2d(data, dim, index):  # noqa: F811
+    rows = torch.arange(index.shape[0], device=index.device)
+    columns = []
+    for j in range(index.shape[1]):
+        picked = data[index[:, j], j] if dim % 2 == 0 else data[rows, index[:, j]]
+        columns.append(picked)
+    return torch.stack(columns, dim=1)
+
+
+@catalogue.mistake("token_log_probs loops over the time steps", expect="not-vectorised",
+                   hint="log_softmax and gather work on the whole (B, T, V) tensor at once")
+def token_log_probs(logits, targets):  # noqa: F811
+    steps = [torch.log_softmax(logits[:, t], dim=-1).gather(-1, targets[:, t:t + 1]).squeeze(-1)
+             for t in range(logits.shape[1])]
+    return torch.stack(steps, dim=1)
+
+
+@catalogue.mistake("pick_per_row returns float32 whatever the input dtype",
+                   hint="keep data's dtype: do not cast the picked values")
+def pick_per_row(data, cols):  # noqa: F811
+    return torch.gather(data, 1, cols).float()

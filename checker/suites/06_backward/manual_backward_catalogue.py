@@ -126,3 +126,16 @@ def softmax_cross_entropy_grad(logits, targets):
     probs = torch.exp(logits - torch.logsumexp(logits, dim=1, keepdim=True))
     one_hot = torch.zeros_like(logits).scatter(1, targets.unsqueeze(1), 1.0)
     return (probs - one_hot) / logits.shape[0]
+
+
+@catalogue.mistake("graph_grads returns one tensor twice for dz/da and dz/db",
+                   hint="the spec asks for three new tensors: clone one of the two equal gradients")
+def graph_grads(a, b, x):  # noqa: F811
+    shared = x * torch.ones_like(a)
+    return shared, shared, a + b
+
+
+@catalogue.mistake("graph_grads returns the input x itself as dz/da and dz/db",
+                   hint="return new tensors (x.clone()), never the caller's own input")
+def graph_grads(a, b, x):  # noqa: F811
+    return x, x.clone(), a + b

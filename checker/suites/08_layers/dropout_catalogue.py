@@ -10,6 +10,7 @@ from torch import nn
 from checker.catalogue import Catalogue
 
 catalogue = Catalogue()
+ref = catalogue.reference
 
 
 # ---------------------------------------------------------------- dropout: mistakes
@@ -126,38 +127,56 @@ def dropout(x, p, training=True):
     return F.dropout(x, p, training=training)
 
 
-# ---------------------------------------------------------------- Dropout: mistakes
+@catalogue.mistake("multiplies by a float32 mask, so float16/bfloat16 inputs come back as float32",
+                   hint="make the mask in x's dtype (torch.rand_like(x) >= p).to(x.dtype), or multiply by the bool mask")
+def dropout(x, p, training=True):  # noqa: F811
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    return x * (torch.rand(x.shape) >= p).float() / (1.0 - p)
 
-@catalogue.mistake("Dropout ignores self.training: still drops after .eval()")
-class Dropout(nn.Module):
+
+@catalogue.mistake("draws the mask row by row in a Python loop", expect="not-vectorised",
+                   hint="draw one mask with x's full shape: torch.rand_like(x)")
+def dropout(x, p, training=True):  # noqa: F811
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    rows = x.reshape(-1, x.shape[-1]) if x.dim() else x.reshape(1, 1)
+    keep = torch.stack([torch.rand_like(row) >= p for row in rows]).reshape(x.shape)
+    return x * keep / (1.0 - p)
+
+
+# ---------------------------------------------------------------- Dropout: mistakes (deltas)
+
+class Dropout:
+    @catalogue.mistake("Dropout ignores self.training: still drops after .eval()",
+                       hint="pass training=self.training")
+    def forward(self, x):
+        return ref.dropout(x, self.p, training=True)
+
+    @catalogue.mistake("Dropout tests `if self.train:` (a method, always truthy) instead of self.training",
+                       hint="self.training is the flag; self.train is a method")
+    def forward(self, x):  # noqa: F811
+        return ref.dropout(x, self.p, training=bool(self.train))
+
+    @catalogue.mistake("Dropout(p) accepts any p: no ValueError outside [0, 1]",
+                       hint="raise ValueError in __init__ when p is outside [0, 1]")
     def __init__(self, p=0.5):
         super().__init__()
+        self.p = p
+
+    @catalogue.mistake("Dropout forgets super().__init__()", hint="call super().__init__() first")
+    def __init__(self, p=0.5):  # noqa: F811
         if not 0.0 <= p <= 1.0:
             raise ValueError(p)
         self.p = p
-
-    def forward(self, x):
-        if self.p == 0.0:
-            return x
-        if self.p == 1.0:
-            return torch.zeros_like(x)
-        return x * (torch.rand_like(x) >= self.p) / (1.0 - self.p)
-
-
-@catalogue.mistake("Dropout tests `if self.train:` (a method, always truthy) instead of self.training")
-class Dropout(nn.Module):
-    def __init__(self, p=0.5):
-        super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(p)
-        self.p = p
-
-    def forward(self, x):
-        if not self.train or self.p == 0.0:
-            return x
-        if self.p == 1.0:
-            return torch.zeros_like(x)
-        return x * (torch.rand_like(x) >= self.p) / (1.0 - self.p)
 
 
 # ---------------------------------------------------------------- alternatives

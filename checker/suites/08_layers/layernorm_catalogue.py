@@ -1,9 +1,5 @@
-"""Mistake catalogue for 08_layers/layernorm.
-
-Each entry is a whole replacement for one graded name. The LayerNorm entries normalise inside
-forward() instead of calling layer_norm: a class keeps the globals of the module it was
-written in, so a call from here would not reach the kata's layer_norm.
-"""
+"""Mistake catalogue for 08_layers/layernorm: each entry replaces one function or one method of a
+fresh copy of the reference."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -11,6 +7,7 @@ import torch.nn.functional as F
 from checker.catalogue import Catalogue
 
 catalogue = Catalogue()
+ref = catalogue.reference
 
 
 # ---------------------------------------------------------------- layer_norm: mistakes
@@ -82,6 +79,19 @@ def layer_norm(x, gamma, beta, eps=1e-5):
     return F.layer_norm(x, gamma.shape, gamma, beta, eps)
 
 
+@catalogue.mistake("computes in float32 and returns float32 for float16/bfloat16 input",
+                   hint="keep x's dtype: cast the result back with .to(x.dtype)")
+def layer_norm(x, gamma, beta, eps=1e-5):  # noqa: F811
+    return ref.layer_norm(x.float(), gamma.float(), beta.float(), eps)
+
+
+@catalogue.mistake("normalises each feature vector in a Python loop", expect="not-vectorised",
+                   hint="reduce over the trailing dims of the whole tensor at once")
+def layer_norm(x, gamma, beta, eps=1e-5):  # noqa: F811
+    groups = x.reshape(-1, *gamma.shape)
+    return torch.stack([ref.layer_norm(row, gamma, beta, eps) for row in groups]).reshape(x.shape)
+
+
 # ---------------------------------------------------------------- layer_norm: alternatives
 
 @catalogue.alternative("torch.var_mean(correction=0) and torch.rsqrt")
@@ -101,196 +111,93 @@ def layer_norm(x, gamma, beta, eps=1e-5):
 
 
 # ---------------------------------------------------------------- LayerNorm: mistakes
+# Deltas: each namespace class below replaces one method of the reference's LayerNorm.
 
-@catalogue.mistake("parameters named gamma and beta, so the state_dict keys differ from nn.LayerNorm")
-class LayerNorm(nn.Module):
+class LayerNorm:
+    @catalogue.mistake("parameters named gamma and beta, so the state_dict keys differ from nn.LayerNorm",
+                       hint="name them weight and bias, as nn.LayerNorm does")
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
         super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
+        self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
         if elementwise_affine:
             self.gamma = nn.Parameter(torch.ones(self.normalized_shape))
             self.beta = nn.Parameter(torch.zeros(self.normalized_shape))
 
-    def forward(self, x):
-        dims = tuple(range(-len(self.normalized_shape), 0))
-        mean = x.mean(dim=dims, keepdim=True)
-        var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-        out = (x - mean) / torch.sqrt(var + self.eps)
-        if self.elementwise_affine:
-            out = out * self.gamma + self.beta
-        return out
-
-
-@catalogue.mistake("weight and bias kept as plain tensors, not nn.Parameter")
-class LayerNorm(nn.Module):
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
+    @catalogue.mistake("weight and bias kept as plain tensors, not nn.Parameter",
+                       hint="wrap them in nn.Parameter so the module registers them")
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):  # noqa: F811
         super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
+        self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
         if elementwise_affine:
             self.weight = torch.ones(self.normalized_shape, requires_grad=True)
             self.bias = torch.zeros(self.normalized_shape, requires_grad=True)
 
-    def forward(self, x):
-        dims = tuple(range(-len(self.normalized_shape), 0))
-        mean = x.mean(dim=dims, keepdim=True)
-        var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-        out = (x - mean) / torch.sqrt(var + self.eps)
-        if self.elementwise_affine:
-            out = out * self.weight + self.bias
-        return out
-
-
-@catalogue.mistake("an int normalized_shape is stored as is, so len() fails on it")
-class LayerNorm(nn.Module):
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
+    @catalogue.mistake("an int normalized_shape is stored as is, not as a 1-tuple",
+                       hint="turn an int E into (E,) so normalized_shape is always a tuple")
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):  # noqa: F811
         super().__init__()
-        self.normalized_shape = normalized_shape
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
+        self.normalized_shape, self.eps, self.elementwise_affine = normalized_shape, eps, elementwise_affine
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         if elementwise_affine:
-            self.weight = nn.Parameter(torch.ones(normalized_shape))
-            self.bias = nn.Parameter(torch.zeros(normalized_shape))
+            self.weight = nn.Parameter(torch.ones(shape))
+            self.bias = nn.Parameter(torch.zeros(shape))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
 
-    def forward(self, x):
-        dims = tuple(range(-len(self.normalized_shape), 0))
-        mean = x.mean(dim=dims, keepdim=True)
-        var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-        out = (x - mean) / torch.sqrt(var + self.eps)
-        if self.elementwise_affine:
-            out = out * self.weight + self.bias
-        return out
+    @catalogue.mistake("normalized_shape stored as a list, where nn.LayerNorm keeps a tuple",
+                       hint="store tuple(normalized_shape)")
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):  # noqa: F811
+        ref.LayerNorm.__init__(self, normalized_shape, eps, elementwise_affine)
+        self.normalized_shape = list(self.normalized_shape)
 
-
-@catalogue.mistake("weight initialised at random instead of ones")
-class LayerNorm(nn.Module):
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
-        super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
+    @catalogue.mistake("weight initialised at random instead of ones", hint="start weight at ones and bias at zeros")
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):  # noqa: F811
+        ref.LayerNorm.__init__(self, normalized_shape, eps, elementwise_affine)
         if elementwise_affine:
             self.weight = nn.Parameter(torch.randn(self.normalized_shape))
-            self.bias = nn.Parameter(torch.zeros(self.normalized_shape))
 
-    def forward(self, x):
-        dims = tuple(range(-len(self.normalized_shape), 0))
-        mean = x.mean(dim=dims, keepdim=True)
-        var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-        out = (x - mean) / torch.sqrt(var + self.eps)
-        if self.elementwise_affine:
-            out = out * self.weight + self.bias
-        return out
-
-
-@catalogue.mistake("always creates weight and bias, ignoring elementwise_affine=False")
-class LayerNorm(nn.Module):
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
-        super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        self.eps = eps
+    @catalogue.mistake("always creates weight and bias, ignoring elementwise_affine=False",
+                       hint="with elementwise_affine=False the layer has no parameters")
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):  # noqa: F811
+        ref.LayerNorm.__init__(self, normalized_shape, eps, True)
         self.elementwise_affine = elementwise_affine
-        self.weight = nn.Parameter(torch.ones(self.normalized_shape))
-        self.bias = nn.Parameter(torch.zeros(self.normalized_shape))
 
-    def forward(self, x):
-        dims = tuple(range(-len(self.normalized_shape), 0))
-        mean = x.mean(dim=dims, keepdim=True)
-        var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-        return (x - mean) / torch.sqrt(var + self.eps) * self.weight + self.bias
-
-
-@catalogue.mistake("forward normalises over the last dim only, whatever normalized_shape says")
-class LayerNorm(nn.Module):
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
-        super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
+    @catalogue.mistake("forgot super().__init__(), so nn.Module cannot register the parameters",
+                       hint="call super().__init__() first")
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):  # noqa: F811
+        self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
         if elementwise_affine:
             self.weight = nn.Parameter(torch.ones(self.normalized_shape))
             self.bias = nn.Parameter(torch.zeros(self.normalized_shape))
 
+    @catalogue.mistake("forward normalises over the last dim only, whatever normalized_shape says",
+                       hint="reduce over the last len(normalized_shape) dims")
     def forward(self, x):
         mean = x.mean(dim=-1, keepdim=True)
-        var = ((x - mean) ** 2).mean(dim=-1, keepdim=True)
-        out = (x - mean) / torch.sqrt(var + self.eps)
-        if self.elementwise_affine:
-            out = out * self.weight + self.bias
-        return out
+        out = (x - mean) / torch.sqrt(((x - mean) ** 2).mean(dim=-1, keepdim=True) + self.eps)
+        return out * self.weight + self.bias if self.elementwise_affine else out
 
+    @catalogue.mistake("forward ignores the eps it was given and always uses 1e-5", hint="use self.eps")
+    def forward(self, x):  # noqa: F811
+        saved, self.eps = self.eps, 1e-5
+        try:
+            return ref.LayerNorm.forward(self, x)
+        finally:
+            self.eps = saved
 
-@catalogue.mistake("forward ignores the eps it was given and always uses 1e-5")
-class LayerNorm(nn.Module):
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
-        super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = nn.Parameter(torch.ones(self.normalized_shape))
-            self.bias = nn.Parameter(torch.zeros(self.normalized_shape))
+    @catalogue.mistake("forward normalises one row at a time in a Python loop", expect="not-vectorised",
+                       hint="normalise every row at once with mean(dim=..., keepdim=True)")
+    def forward(self, x):  # noqa: F811
+        rows = x.reshape(-1, *self.normalized_shape)
+        return torch.stack([ref.LayerNorm.forward(self, row.unsqueeze(0))[0] for row in rows]).reshape(x.shape)
 
-    def forward(self, x):
-        dims = tuple(range(-len(self.normalized_shape), 0))
-        mean = x.mean(dim=dims, keepdim=True)
-        var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-        out = (x - mean) / torch.sqrt(var + 1e-5)
-        if self.elementwise_affine:
-            out = out * self.weight + self.bias
-        return out
-
-
-@catalogue.mistake("forgot super().__init__(), so nn.Module cannot register the parameters")
-class LayerNorm(nn.Module):
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = nn.Parameter(torch.ones(self.normalized_shape))
-            self.bias = nn.Parameter(torch.zeros(self.normalized_shape))
-
-    def forward(self, x):
-        dims = tuple(range(-len(self.normalized_shape), 0))
-        mean = x.mean(dim=dims, keepdim=True)
-        var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-        out = (x - mean) / torch.sqrt(var + self.eps)
-        if self.elementwise_affine:
-            out = out * self.weight + self.bias
-        return out
-
-
-@catalogue.mistake("borrows nn.LayerNorm's parameters and calls F.layer_norm", expect="forbidden-op")
-class LayerNorm(nn.Module):
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
-        super().__init__()
-        inner = nn.LayerNorm(normalized_shape, eps=eps, elementwise_affine=elementwise_affine)
-        self.normalized_shape = inner.normalized_shape
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
-        # Borrow its parameters under our own names so the state_dict keys still match.
-        self.weight = inner.weight
-        self.bias = inner.bias
-
-    def forward(self, x):
+    @catalogue.mistake("borrows nn.LayerNorm's parameters and calls F.layer_norm", expect="forbidden-op",
+                       hint="normalise with mean and var yourself")
+    def forward(self, x):  # noqa: F811
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
 

@@ -1,9 +1,8 @@
-"""Mistake catalogue for 10_llm_blocks/ffn.
-
-Every entry is self-contained: the catalogue rebinds `FeedForwardNetwork` and
-`count_parameters` once per entry, so no entry may call another one through those names.
-"""
+"""Mistake catalogue for 10_llm_blocks/ffn: each entry replaces one function or one method of a
+fresh copy of the reference."""
 import math
+
+import torch
 
 import torch.nn.functional as F
 from torch import nn
@@ -11,85 +10,52 @@ from torch import nn
 from checker.catalogue import Catalogue
 
 catalogue = Catalogue()
+ref = catalogue.reference
 
 
-# ---------------------------------------------------------------- FeedForwardNetwork: mistakes
+# ---------------------------------------------------------------- FeedForwardNetwork: mistakes (deltas)
 
-@catalogue.mistake("submodules named fc1/fc2, so the state_dict keys are fc1.weight, ...")
-class FeedForwardNetwork(nn.Module):
+class FeedForwardNetwork:
+    @catalogue.mistake("submodules named fc1/fc2, so the state_dict keys are fc1.weight, ...",
+                       hint="name them layer1 and layer2: attribute names become state_dict keys")
     def __init__(self, embedding_dim, ffn_dim, dropout=0.0):
         super().__init__()
-        self.fc1 = nn.Linear(embedding_dim, ffn_dim)
-        self.activation = nn.GELU()
-        self.fc2 = nn.Linear(ffn_dim, embedding_dim)
-        self.dropout = nn.Dropout(dropout)
+        self.fc1, self.activation = nn.Linear(embedding_dim, ffn_dim), nn.GELU()
+        self.fc2, self.dropout = nn.Linear(ffn_dim, embedding_dim), nn.Dropout(dropout)
 
-    def forward(self, x):
-        return self.dropout(self.fc2(self.activation(self.fc1(x))))
-
-
-@catalogue.mistake("ReLU instead of GELU")
-class FeedForwardNetwork(nn.Module):
-    def __init__(self, embedding_dim, ffn_dim, dropout=0.0):
-        super().__init__()
-        self.layer1 = nn.Linear(embedding_dim, ffn_dim)
+    @catalogue.mistake("ReLU instead of GELU", hint="the activation is nn.GELU()")
+    def __init__(self, embedding_dim, ffn_dim, dropout=0.0):  # noqa: F811
+        ref.FeedForwardNetwork.__init__(self, embedding_dim, ffn_dim, dropout)
         self.activation = nn.ReLU()
-        self.layer2 = nn.Linear(ffn_dim, embedding_dim)
-        self.dropout = nn.Dropout(dropout)
 
-    def forward(self, x):
-        return self.dropout(self.layer2(self.activation(self.layer1(x))))
-
-
-@catalogue.mistake("tanh-approximate GELU instead of the exact one (off by up to ~1e-3)")
-class FeedForwardNetwork(nn.Module):
-    def __init__(self, embedding_dim, ffn_dim, dropout=0.0):
-        super().__init__()
-        self.layer1 = nn.Linear(embedding_dim, ffn_dim)
+    @catalogue.mistake("tanh-approximate GELU instead of the exact one (off by up to ~1e-3)",
+                       hint="use the exact, erf-based nn.GELU() (approximate='none')")
+    def __init__(self, embedding_dim, ffn_dim, dropout=0.0):  # noqa: F811
+        ref.FeedForwardNetwork.__init__(self, embedding_dim, ffn_dim, dropout)
         self.activation = nn.GELU(approximate="tanh")
-        self.layer2 = nn.Linear(ffn_dim, embedding_dim)
-        self.dropout = nn.Dropout(dropout)
 
-    def forward(self, x):
-        return self.dropout(self.layer2(self.activation(self.layer1(x))))
-
-
-@catalogue.mistake("Linear layers built with bias=False (no layer1.bias / layer2.bias keys)")
-class FeedForwardNetwork(nn.Module):
-    def __init__(self, embedding_dim, ffn_dim, dropout=0.0):
-        super().__init__()
+    @catalogue.mistake("Linear layers built with bias=False (no layer1.bias / layer2.bias keys)",
+                       hint="nn.Linear keeps its bias by default")
+    def __init__(self, embedding_dim, ffn_dim, dropout=0.0):  # noqa: F811
+        ref.FeedForwardNetwork.__init__(self, embedding_dim, ffn_dim, dropout)
         self.layer1 = nn.Linear(embedding_dim, ffn_dim, bias=False)
-        self.activation = nn.GELU()
         self.layer2 = nn.Linear(ffn_dim, embedding_dim, bias=False)
-        self.dropout = nn.Dropout(dropout)
 
-    def forward(self, x):
-        return self.dropout(self.layer2(self.activation(self.layer1(x))))
-
-
-@catalogue.mistake("the dropout argument is ignored: no dropout on the output while training")
-class FeedForwardNetwork(nn.Module):
-    def __init__(self, embedding_dim, ffn_dim, dropout=0.0):
-        super().__init__()
-        self.layer1 = nn.Linear(embedding_dim, ffn_dim)
-        self.activation = nn.GELU()
-        self.layer2 = nn.Linear(ffn_dim, embedding_dim)
-
+    @catalogue.mistake("the dropout argument is ignored: no dropout on the output while training",
+                       hint="apply nn.Dropout(dropout) to layer2's output")
     def forward(self, x):
         return self.layer2(self.activation(self.layer1(x)))
 
-
-@catalogue.mistake("dropout applied to the hidden activations instead of the output")
-class FeedForwardNetwork(nn.Module):
-    def __init__(self, embedding_dim, ffn_dim, dropout=0.0):
-        super().__init__()
-        self.layer1 = nn.Linear(embedding_dim, ffn_dim)
-        self.activation = nn.GELU()
-        self.layer2 = nn.Linear(ffn_dim, embedding_dim)
-        self.dropout = nn.Dropout(dropout)
-
-    def forward(self, x):
+    @catalogue.mistake("dropout applied to the hidden activations instead of the output",
+                       hint="dropout goes after layer2")
+    def forward(self, x):  # noqa: F811
         return self.layer2(self.dropout(self.activation(self.layer1(x))))
+
+    @catalogue.mistake("runs the block one token at a time in a Python loop", expect="not-vectorised",
+                       hint="nn.Linear works on any leading dims: call it on the whole tensor")
+    def forward(self, x):  # noqa: F811
+        flat = x.reshape(-1, x.shape[-1])
+        return torch.stack([ref.FeedForwardNetwork.forward(self, row) for row in flat]).reshape(x.shape)
 
 
 # ---------------------------------------------------------------- count_parameters: mistakes
