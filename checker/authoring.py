@@ -36,6 +36,7 @@ import nbformat
 
 from checker import ROOT, manifest
 from checker.manifest import Kata
+from checker.spec import SpecError, read_reference
 
 BEGIN_MARKER = "# BEGIN SOLUTION"
 END_MARKER = "# END SOLUTION"
@@ -226,9 +227,20 @@ def _top_level_definitions(tree: ast.Module) -> dict:
     }
 
 
-def _check_graded(kata: Kata, tree: ast.Module, regions: list[Region], filename: str) -> None:
+def _graded(source: str, filename: str) -> tuple[str, ...]:
+    """The graded names of a reference: its top-level defs and classes with a solution region."""
+    try:
+        return read_reference(source, filename).graded
+    except SpecError as error:
+        raise BuildError(str(error)) from None
+
+
+def _check_graded(graded, tree: ast.Module, regions: list[Region], filename: str) -> None:
+    if not graded:
+        raise BuildError(f"{filename}: no graded name: wrap the body of each graded function or method "
+                         f"in `{BEGIN_MARKER}` ... `{END_MARKER}`")
     definitions = _top_level_definitions(tree)
-    for name in kata.graded:
+    for name in graded:
         node = definitions.get(name)
         if node is None:
             raise BuildError(
@@ -248,7 +260,8 @@ def _stub_module(kata: Kata, source: str, filename: str) -> str:
     """The reference module with every region replaced; no header. Validated and compiled."""
     source = source.replace("\r\n", "\n")
     regions = solution_regions(source, filename)
-    _check_graded(kata, _parse(source, filename), regions, filename)
+    graded = _graded(source, filename)
+    _check_graded(graded, _parse(source, filename), regions, filename)
 
     lines = source.split("\n")
     # Replace from the bottom up so earlier line numbers stay valid.
@@ -265,17 +278,17 @@ def _stub_module(kata: Kata, source: str, filename: str) -> str:
             f"{filename}: the generated stub does not compile ({stub_name}:{error.lineno}: {error.msg}); "
             f"check the markers around that line"
         ) from None
-    missing = set(kata.graded) - set(_top_level_definitions(ast.parse(stub)))
+    missing = set(graded) - set(_top_level_definitions(ast.parse(stub)))
     if missing:  # cannot happen if the checks above hold; kept as a guard on the generator itself
         raise BuildError(f"{filename}: the generated stub lost {sorted(missing)}")
     return stub
 
 
-def _forbidden_groups(kata: Kata, width: int = 88) -> list[tuple[str, list[str]]]:
+def _forbidden_groups(source: str, filename: str, width: int = 88) -> list[tuple[str, list[str]]]:
     """Graded names sharing the same forbidden list, with that list wrapped for comments."""
     groups: dict[tuple, list[str]] = {}
-    for name in kata.graded:
-        calls = kata.forbidden_for(name)
+    for name, entry in read_reference(source, filename).names.items():
+        calls = tuple(entry.forbidden or ())
         if calls:
             groups.setdefault(calls, []).append(name)
     return [
@@ -299,7 +312,7 @@ def render_stub(kata: Kata, source: str) -> str:
     filename = f"solutions/{kata.relpath}"
     module = _stub_module(kata, source, filename)
     template = _environment.get_template("stub.py.j2")
-    text = template.render(kata=kata, forbidden=_forbidden_groups(kata), source=module)
+    text = template.render(kata=kata, forbidden=_forbidden_groups(source, filename), source=module)
     return text.rstrip("\n") + "\n"
 
 
@@ -381,7 +394,8 @@ def render_notebook(kata: Kata, source: str) -> str:
     stub = _stub_module(kata, source, filename)
     tree = ast.parse(stub)
     docstring = ast.get_docstring(tree, clean=True) or ""
-    graded = set(kata.graded)
+    graded_names = _graded(source, filename)
+    graded = set(graded_names)
 
     counter = 0
 
@@ -421,7 +435,7 @@ def render_notebook(kata: Kata, source: str) -> str:
         metadata = {"tags": ["graded", name]} if name else {}
         cells.append(nbformat.v4.new_code_cell(code, id=next_id(), metadata=metadata))
 
-    graded_list = ", ".join(f"`{name}`" for name in kata.graded)
+    graded_list = ", ".join(f"`{name}`" for name in graded_names)
     cells.append(nbformat.v4.new_markdown_cell(
         "## Checking your work\n\n"
         f"Replace each `raise NotImplementedError(...)` in the cells tagged `graded` ({graded_list}). "
@@ -438,7 +452,7 @@ def render_notebook(kata: Kata, source: str) -> str:
         metadata={
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
-            "torchkata": {"kata": kata.id, "graded": list(kata.graded)},
+            "torchkata": {"kata": kata.id, "graded": list(graded_names)},
         },
     )
     notebook.nbformat_minor = max(notebook.nbformat_minor, 5)  # cell ids need 4.5

@@ -380,8 +380,9 @@ def common_verdict(name: str, got, context: str = "") -> Verdict | None:
                             Status.TIMEOUT)
             if "MemoryError" in mro or "can't allocate memory" in str(err.get("message", "")):
                 return fail(f"{name} ran out of memory{context}.\n{format_error(err)}", Status.MEMORY)
-            where = " while its gradients were computed" if key == "grad_error" else ""
-            return fail(f"{name} raised an exception{where}{context}:\n{format_error(err)}{targeted_hint(err)}",
+            if key == "grad_error":
+                continue   # judged after the output and input checks, by compare_grads
+            return fail(f"{name} raised an exception{context}:\n{format_error(err)}{targeted_hint(err)}",
                         Status.ERROR)
     return None
 
@@ -400,7 +401,7 @@ def compare_grads(exp: dict, res: dict, labels: list[str], rtol, atol) -> str | 
                 "and in-place writes into fresh tensors.")
     grad_error = res.get("grad_error")
     if grad_error is not None:
-        return "computing gradients through your result failed:\n" + format_error(grad_error) \
+        return "computing gradients through your result raised an exception:\n" + format_error(grad_error) \
             if isinstance(grad_error, dict) and "type" in grad_error else "computing gradients through your result failed."
     exp_grads, got_grads = exp.get("grads") or [], res.get("grads")
     if exp_grads and not isinstance(got_grads, list):

@@ -66,3 +66,15 @@ def forbidden_calls_made(kata_id: str, graded_name: str | None, fn, *args) -> li
     except ForbiddenCall:
         pass
     return list(guard.hits)
+
+
+def variant_module(kata_id: str, variant) -> types.ModuleType:
+    """A fresh reference copy with one catalogue entry applied, exactly as `kata validate` grades it."""
+    from checker import catalogue
+    return catalogue.apply(manifest.get(kata_id).solution_path, variant,
+                           f"_tk_test_variant_{kata_id.replace('/', '_')}_{next(_fresh_names)}")
+
+
+def replaced(kata_id: str, variant):
+    """(graded name, the object a variant puts there) for a catalogue entry."""
+    return variant.owner, getattr(variant_module(kata_id, variant), variant.owner)

@@ -21,15 +21,34 @@ def test_list_is_in_syllabus_order(capsys):
     assert [out.index(i) for i in ids] == sorted(out.index(i) for i in ids)
 
 
-def test_hint_reveals_one_more_step_each_time(state, capsys):
-    cli.main(["hint", "gather"])
+def test_hint_reveals_one_more_step_of_one_names_ladder_each_time(state, capsys):
+    ladder = GATHER.hints_for("gather_2d")
+    cli.main(["hint", "gather", "gather_2d"])
     first = capsys.readouterr().out
-    assert "hint 1 of 3" in first and "hint 2 of 3" not in first
-    cli.main(["hint", "gather"])
+    assert f"hint 1 of {len(ladder)}" in first and "hint 2 of" not in first and ladder[0] in first
+    cli.main(["hint", "gather", "gather_2d"])
     second = capsys.readouterr().out
-    assert "hint 2 of 3" in second and GATHER.hints[1] in second
-    cli.main(["hint", "gather", "--all"])
-    assert "hint 3 of 3" in capsys.readouterr().out
+    assert "hint 2 of" in second and ladder[1] in second
+    # Another name's ladder starts at its own first step and never shows gather_2d's answer.
+    cli.main(["hint", "gather", "pick_per_row"])
+    other = capsys.readouterr().out
+    assert "hint 1 of" in other and ladder[0] not in other and ladder[1] not in other
+
+
+def test_hint_without_a_name_lists_the_ladders(state, capsys):
+    cli.main(["hint", "gather"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in GATHER.graded) and "kata hint 04_indexing/gather NAME" in out
+
+
+def test_reset_clears_that_katas_hint_steps(state, capsys, tmp_path, monkeypatch):
+    from checker import authoring
+    cli.main(["hint", "gather", "gather_2d"])
+    monkeypatch.setattr(authoring, "reset", lambda kata: None)
+    cli.main(["reset", "gather"])
+    capsys.readouterr()
+    cli.main(["hint", "gather", "gather_2d"])
+    assert "hint 1 of" in capsys.readouterr().out
 
 
 def test_unknown_kata_is_a_usage_error(capsys):

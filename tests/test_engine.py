@@ -142,7 +142,7 @@ def test_value_mismatch_reports_first_index_and_count():
     got[1, 0] = 9.0
     got[1, 1] = 7.0
     message = judge.compare(described(expected), described(got))
-    assert "first mismatch at index (1, 0): expected 3, got 9" in message
+    assert "first mismatch at index (1, 0): expected 3., got 9. (gap 6, relative 2)" in message
     assert "2 of 4 elements differ" in message
 
 
@@ -209,10 +209,10 @@ def test_serve_reports_syntax_errors_with_their_line():
 # -- suite and runner -------------------------------------------------------------------------
 
 def test_cases_run_smallest_first():
-    suite = Suite("demo/demo")
+    suite = Suite()
 
-    @suite.function("double", grad=False)
-    def _(g):
+    @suite.function(grad=False)
+    def double(g):
         yield Case(torch.ones(5, 5))
         yield Case(torch.ones(1))
         yield Case(torch.ones(2, 2))
@@ -247,10 +247,10 @@ def test_exit_at_import_is_an_import_error_not_a_dead_grader(tmp_path):
 
 
 def test_a_reference_that_fails_its_own_case_is_a_suite_bug():
-    suite = Suite("demo/demo")
+    suite = Suite()
 
-    @suite.function("first", grad=False)
-    def _(g):
+    @suite.function(grad=False)
+    def first(g):
         yield Case(torch.ones(0))   # invalid for this reference: nothing to index
     ref = type("Ref", (), {"first": staticmethod(lambda x: x[0])})
     [check] = suite.plan(ref)

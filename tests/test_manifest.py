@@ -12,8 +12,8 @@ def test_every_kata_has_its_files_and_defines_its_graded_names(kata):
         assert path.exists(), path
     tree = ast.parse(kata.solution_path.read_text())
     defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
-    assert set(kata.graded) <= defined
-    assert len(kata.hints) >= 2
+    assert kata.graded and set(kata.graded) <= defined
+    assert all(len(kata.hints_for(name)) >= 2 for name in kata.graded)
 
 
 def test_ids_are_chapter_slash_module_and_in_chapter_order():
@@ -29,10 +29,18 @@ def test_lookup_by_short_name_and_rejection_of_unknown_ids():
         manifest.get("nope")
 
 
-def test_a_manifest_without_a_hint_ladder_is_refused(tmp_path):
+def test_an_entry_that_repeats_what_the_reference_says_is_refused(tmp_path):
     bad = tmp_path / "katas.toml"
     bad.write_text('[chapters]\n"01_x" = "X"\n[[kata]]\nid = "01_x/y"\ntitle = "t"\ngraded = ["f"]\nhints = ["one"]\n')
-    with pytest.raises(manifest.ManifestError, match="at least 2"):
+    with pytest.raises(manifest.ManifestError, match="unknown keys \\['graded', 'hints'\\]"):
+        manifest.load(bad)
+
+
+@pytest.mark.parametrize("kata_id", ["04_gather", "04_indexing/Gather", "4_indexing/gather", "04_indexing/a/b"])
+def test_a_malformed_id_is_refused_with_the_form_to_use(tmp_path, kata_id):
+    bad = tmp_path / "katas.toml"
+    bad.write_text(f'[chapters]\n"04_indexing" = "X"\n[[kata]]\nid = "{kata_id}"\ntitle = "t"\n')
+    with pytest.raises(manifest.ManifestError, match="<NN_chapter>/<module>"):
         manifest.load(bad)
 
 

@@ -78,7 +78,7 @@ def test_python_loop_is_reported_as_not_vectorised(run):
     loop = ("    rows = [data[i, cols[i, 0]] for i in range(data.shape[0])]\n"
             "    return torch.stack(rows).unsqueeze(1)\n")
     result = run(with_body("pick_per_row", loop))
-    assert "your op count grows with input size" in result.stdout.str()
+    assert "your op count grows with `n`" in result.stdout.str()
     assert "look for a Python loop" in result.stdout.str()
 
 

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from kata_helpers import forbidden_calls_made, graded_names, load_catalogue, load_reference, reference_with
+from kata_helpers import forbidden_calls_made, graded_names, load_catalogue, load_reference, reference_with, replaced, variant_module, reference_with, replaced, variant_module
 
 DROPOUT_ID = "08_layers/dropout"
 FFN_ID = "10_llm_blocks/ffn"
@@ -308,53 +308,3 @@ def test_ffn_matches_torch_layers():
                               for k, v in reference_state().items()})
     x = sample((2, 3, E))
     torch.testing.assert_close(model(x), expected(x))
-
-
-@pytest.mark.parametrize("kata_id", list(KATAS))
-def test_catalogue_shape(kata_id):
-    catalogue = load_catalogue(kata_id)
-    graded = set(graded_names(kata_id))
-    assert len(catalogue.mistakes) >= 6 and len(catalogue.alternatives) >= 2
-    replaced = [name for v in catalogue.mistakes + catalogue.alternatives for name in v.replaces]
-    assert set(replaced) <= graded, f"catalogue replaces names that are not graded: {set(replaced) - graded}"
-    assert graded <= {name for v in catalogue.mistakes for name in v.replaces}, "a graded name has no mistake"
-    labels = [v.label for v in catalogue.mistakes + catalogue.alternatives]
-    assert len(labels) == len(set(labels)), "duplicate labels"
-
-
-def _variants(kind) -> list:
-    return [pytest.param(kata_id, variant, id=f"{kata_id}::{variant.label}")
-            for kata_id in KATAS for variant in getattr(load_catalogue(kata_id), kind)]
-
-
-def _failures(kata_id, module) -> list[str]:
-    failures = []
-    for check in KATAS[kata_id]:
-        try:
-            check(module)
-        except Exception as exc:  # a crash counts as a rejection as much as a wrong value
-            failures.append(f"{check.__name__}: {type(exc).__name__}: {exc}"[:300])
-    return failures
-
-
-@pytest.mark.parametrize("kata_id, variant", _variants("mistakes"))
-def test_mistake_is_observable(kata_id, variant):
-    module = reference_with(kata_id, variant.replaces)
-    if variant.expect == "forbidden-op":
-        def run():
-            x = sample((20, 30))
-            for name, obj in variant.replaces.items():
-                if name == "dropout":
-                    obj(x, 0.5)
-                else:
-                    obj(0.5).train()(x)
-        assert forbidden_calls_made(kata_id, None, run), "expected a forbidden call"
-        return
-    assert variant.expect is None, f"unhandled expect={variant.expect!r}"
-    assert _failures(kata_id, module), "no check tells this mistake from the reference"
-
-
-@pytest.mark.parametrize("kata_id, variant", _variants("alternatives"))
-def test_alternative_passes(kata_id, variant):
-    failures = _failures(kata_id, reference_with(kata_id, variant.replaces))
-    assert not failures, "\n".join(failures)

@@ -14,7 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from kata_helpers import graded_names, load_catalogue, load_reference, reference_with
+from kata_helpers import graded_names, load_catalogue, load_reference, reference_with, replaced, variant_module
 
 GD_ID = "07_gradient_descent/gd_step"
 LN_ID = "08_layers/layernorm"
@@ -376,51 +376,3 @@ def test_LayerNorm_matches_nn_LayerNorm(ln, case_id):
     their_params = dict(theirs.named_parameters())
     for name, p in ours.named_parameters():
         torch.testing.assert_close(p.grad, their_params[name].grad)
-
-
-# ---------------------------------------------------------------- the catalogues
-
-CATALOGUE_CASES = {GD_ID: GD_CASES, LN_ID: LN_ALL_CASES}
-
-
-def catalogue_params(kind):
-    params = []
-    for kata_id in CATALOGUE_CASES:
-        for index, variant in enumerate(getattr(load_catalogue(kata_id), kind)):
-            params.append(pytest.param(kata_id, index, id=f"{kata_id}: {variant.label}"))
-    return params
-
-
-@pytest.mark.parametrize("kata_id", list(CATALOGUE_CASES))
-def test_catalogue_covers_every_graded_name(kata_id):
-    cat = load_catalogue(kata_id)
-    names = graded_names(kata_id)
-    assert len(cat.mistakes) >= 6 and len(cat.alternatives) >= 2
-    for variants in (cat.mistakes, cat.alternatives):
-        replaced = {name for v in variants for name in v.replaces}
-        assert replaced <= set(names), f"unknown graded names: {replaced - set(names)}"
-        assert replaced == set(names), f"no entry for: {set(names) - replaced}"
-
-
-def test_reference_agrees_with_a_fresh_copy_of_itself():
-    """The comparison itself must not report differences where there are none."""
-    for kata_id, cases in CATALOGUE_CASES.items():
-        assert all(agreements(cases, load_reference(kata_id), load_reference(kata_id)).values())
-
-
-@pytest.mark.parametrize("kata_id, index", catalogue_params("mistakes"))
-def test_mistake_differs_from_the_reference(kata_id, index):
-    variant = load_catalogue(kata_id).mistakes[index]
-    if variant.expect is not None:
-        pytest.skip(f"only the suite's run-time check can catch it (expect={variant.expect})")
-    verdicts = agreements(CATALOGUE_CASES[kata_id], reference_with(kata_id, variant.replaces),
-                          load_reference(kata_id))
-    assert not all(verdicts.values()), f"{variant.label!r} behaves like the reference on every case"
-
-
-@pytest.mark.parametrize("kata_id, index", catalogue_params("alternatives"))
-def test_alternative_matches_the_reference(kata_id, index):
-    variant = load_catalogue(kata_id).alternatives[index]
-    verdicts = agreements(CATALOGUE_CASES[kata_id], reference_with(kata_id, variant.replaces),
-                          load_reference(kata_id))
-    assert all(verdicts.values()), f"{variant.label!r} differs on {[c for c, ok in verdicts.items() if not ok]}"

@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from kata_helpers import reference_with, replaced
 from checker.stats import binomial_range
 import torch
 from torch import nn
@@ -24,7 +25,7 @@ def suite_module(kata):
 
 def grade(kata, name, replacement, seed=0):
     """The learner-facing result for `name` when the reference's `name` is swapped for `replacement`."""
-    namespace = validate.variant(runner.reference_for(kata), {name: replacement})
+    namespace = reference_with(kata.id, {name: replacement})
     result = runner.grade_kata(kata, runner.Target(f"exercises/{kata.relpath}", namespace=namespace),
                                runner.InProcess(), seed=seed)
     return next(t for t in result.tests if t.name == name)
@@ -33,8 +34,7 @@ def grade(kata, name, replacement, seed=0):
 def catalogued(kata, label_start):
     catalogue = runner.load_path(kata.catalogue_path, f"test_{kata.module}_catalogue").catalogue
     mistake = next(m for m in catalogue.mistakes if m.label.startswith(label_start))
-    (name, replacement), = mistake.replaces.items()
-    return name, replacement
+    return replaced(kata.id, mistake)
 
 
 def message_for(kata, label_start):
