@@ -489,6 +489,22 @@ def read_solution(kata: Kata, solutions_root: Path | None = None) -> str:
         raise BuildError(f"{kata.id}: no reference solution at {path}") from None
 
 
+README_PATH = ROOT / "README.md"
+_README_BLOCK = re.compile(r"(<!-- katas:begin[^\n]*-->\n)(.*?)(<!-- katas:end -->)", re.DOTALL)
+
+
+def readme_kata_list() -> str:
+    """The README's list of stubs and their graded names, in syllabus order."""
+    rows = [(f"exercises/{k.relpath}", ", ".join(k.graded)) for k in manifest.load()]
+    width = max((len(path) for path, _ in rows), default=0) + 2
+    lines = [f"{path.ljust(width)}{names}" for path, names in rows]
+    return "```text\n" + "\n".join(lines) + f"\n```\n{len(rows)} katas in {len({k.chapter for k in manifest.load()})} chapters.\n"
+
+
+def render_readme(text: str) -> str:
+    return _README_BLOCK.sub(lambda m: m.group(1) + readme_kata_list() + m.group(3), text)
+
+
 def build(
     katas: Iterable[Kata | str] | None = None,
     check: bool = False,
@@ -528,6 +544,8 @@ def build(
     if problems:
         raise BuildError("\n".join(problems))
 
+    if katas is None and exercises_root is None and README_PATH.is_file():
+        rendered.append((README_PATH, render_readme(README_PATH.read_text(encoding="utf-8")).encode("utf-8")))
     changed = [path for path, data in rendered if not path.is_file() or path.read_bytes() != data]
     if check:
         return changed

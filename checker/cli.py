@@ -80,7 +80,7 @@ def cmd_hint(args) -> int:
 
 def _grade_in_process(katas, root: Path, device: str, seed: int = 0):
     from checker import runner
-    executor = runner.InProcess()
+    executor = runner.InProcess(time_limit_s=runner.NAME_TIME_LIMIT_S)
     devices = runner.devices_for(device)
     return [runner.grade_kata(k, runner.Target.from_file(root / k.relpath), executor, seed=seed, devices=devices)
             for k in katas]

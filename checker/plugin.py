@@ -13,7 +13,9 @@ import pytest
 
 from checker import ROOT, manifest
 
-KATA_TIMEOUT_S = 60
+# pytest-timeout's limit for one kata item (one graded name), unless --timeout is given on the
+# command line; an ini `timeout` (such as a project's own test settings) does not change it.
+KATA_TIMEOUT_S = 20
 _CHECKER_DIR = ROOT / "checker"
 _STATUS = "kata_status"
 
@@ -63,14 +65,14 @@ class KataFile(pytest.File):
             item = KataItem.from_parent(self, name=name, kata=self.kata)
             item.add_marker(pytest.mark.kata(self.kata.id))
             item.add_marker(pytest.mark.chapter(self.kata.chapter))
-            if not item.get_closest_marker("timeout") and not _timeout_configured(self.config):
+            if not item.get_closest_marker("timeout") and not _timeout_given(self.config):
                 item.add_marker(pytest.mark.timeout(KATA_TIMEOUT_S))
             yield item
 
 
-def _timeout_configured(config) -> bool:
+def _timeout_given(config) -> bool:
     try:
-        return bool(config.getoption("timeout", None) or config.getini("timeout"))
+        return config.getoption("timeout", None) is not None
     except ValueError:  # pytest-timeout not installed
         return True
 

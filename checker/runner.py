@@ -139,6 +139,11 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
+#: How long one graded name's probes may run in self-study (`pytest exercises/`, `kata check`,
+#: `kata watch`, `kata progress`) before it is stopped and reported as a timeout by name.
+NAME_TIME_LIMIT_S = 20.0
+
+
 @dataclass
 class ProbeOutcome:
     """What an executor returns: results aligned with the specs, or one status for the kata."""

@@ -48,3 +48,11 @@ def test_a_malformed_id_is_refused_with_the_form_to_use(tmp_path, kata_id):
 def test_each_suite_grades_exactly_the_names_the_manifest_lists(kata):
     from checker import runner
     assert set(runner.suite_for(kata).graded_names) == set(kata.graded)
+
+
+def test_the_readme_lists_every_kata_of_the_manifest():
+    from checker import authoring
+    text = authoring.README_PATH.read_text(encoding="utf-8")
+    assert authoring.readme_kata_list() in text, "README's kata list is stale: run `kata build`"
+    for kata in manifest.load():
+        assert f"exercises/{kata.relpath}" in text
