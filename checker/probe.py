@@ -14,8 +14,11 @@ Spec kinds:
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import linecache
 import sys
+import threading
 import traceback
 import types
 import warnings
@@ -33,6 +36,47 @@ _BUILDABLE = {"Linear", "LayerNorm", "Embedding", "ReLU", "GELU", "Dropout", "Se
 # Loading the code under test
 # ---------------------------------------------------------------------------------------------
 
+def _eager(model=None, **options):
+    """torch.compile as probes see it: the function or module back, unchanged, with or without
+    options (`@torch.compile`, `@torch.compile(mode=...)`, `torch.compile(model)`)."""
+    if model is None:
+        return lambda fn: fn
+    return model
+
+
+def _eager_module_compile(self, *args, **kwargs) -> None:
+    """nn.Module.compile as probes see it: the module keeps running its own forward."""
+
+
+_eager_lock = threading.Lock()
+_eager_users = 0
+_compilers: dict = {}
+
+
+@contextlib.contextmanager
+def eager_compile():
+    """Learner code asking for torch.compile runs eagerly while this is active. Compiling would
+    need a C++ toolchain, worker processes and seconds of CPU per kata that neither the sandbox
+    nor a quick self-check has, and a correct program gives the same values either way.
+    Counted, so that grading threads entering and leaving in any order restore the originals
+    exactly once."""
+    global _eager_users
+    with _eager_lock:
+        if _eager_users == 0:
+            _compilers.update(compile=torch.compile, module_compile=torch.nn.Module.compile)
+            torch.compile = functools.wraps(_compilers["compile"])(_eager)
+            torch.nn.Module.compile = _eager_module_compile
+        _eager_users += 1
+    try:
+        yield
+    finally:
+        with _eager_lock:
+            _eager_users -= 1
+            if _eager_users == 0:
+                torch.compile = _compilers["compile"]
+                torch.nn.Module.compile = _compilers["module_compile"]
+
+
 def load_source(source: str, filename: str, module_name: str = "kata_under_test") -> types.ModuleType:
     """Execute a learner's file as a fresh module. Exceptions propagate to the caller."""
     module = types.ModuleType(module_name)
@@ -42,7 +86,8 @@ def load_source(source: str, filename: str, module_name: str = "kata_under_test"
     code = compile(source, filename, "exec")
     sys.modules[module_name] = module
     try:
-        exec(code, module.__dict__)
+        with eager_compile():
+            exec(code, module.__dict__)
     finally:
         sys.modules.pop(module_name, None)
     return module
@@ -346,12 +391,13 @@ def run_probes(ns, specs: list[dict], filename: str | None = None) -> list[dict]
     """Run every spec against the namespace `ns` (a module). Returns one plain dict per spec."""
     configure_determinism()
     results = []
-    for spec in specs:
-        run = _Run(spec.get("forbidden", ()), filename)
-        try:
-            results.append(_KINDS[spec["kind"]](ns, spec, run))
-        except (ForbiddenCall, Exception) as exc:  # noqa: BLE001 - e.g. learner object broke describe()
-            results.append({"error": describe_exception(exc, filename)})
+    with eager_compile():
+        for spec in specs:
+            run = _Run(spec.get("forbidden", ()), filename)
+            try:
+                results.append(_KINDS[spec["kind"]](ns, spec, run))
+            except (ForbiddenCall, Exception) as exc:  # noqa: BLE001 - e.g. learner object broke describe()
+                results.append({"error": describe_exception(exc, filename)})
     return results
 
 

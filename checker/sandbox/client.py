@@ -23,6 +23,9 @@ _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 _PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES")
 _THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
                "VECLIB_MAXIMUM_THREADS")
+# Code that drives torch._dynamo itself runs eagerly in a run: compiling needs a C++ toolchain
+# and worker processes the sandbox does not provide (probes turn torch.compile into a no-op).
+_EAGER_ENV = {"TORCHDYNAMO_DISABLE": "1", "TORCH_COMPILE_DISABLE": "1"}
 _BOOT = "import sys; sys.path[:0] = {paths!r}; from checker.sandbox.{module} import main; main()"
 
 # "sandbox-error" means the sandbox itself failed (could not fork, set up, or its server died):
@@ -68,6 +71,7 @@ def _server_env(threads: int) -> dict:
     env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
     env.update({k: str(threads) for k in _THREAD_ENV})
     env["HOME"] = "/tmp"
+    env.update(_EAGER_ENV)
     return env
 
 
