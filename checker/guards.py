@@ -169,30 +169,6 @@ def configure_determinism() -> None:
     torch.set_float32_matmul_precision("highest")
 
 
-@contextlib.contextmanager
-def eager_compile():
-    """Run `torch.compile`d learner code eagerly while grading.
-
-    Compiling needs a C++ toolchain, seconds of CPU and writable caches, none of which a grader
-    should spend on a kata, and a compiled function computes what the eager one does. So while
-    learner code is loaded and probed, torch.compile (as a function or decorator, with or without
-    arguments) and nn.Module.compile hand back the code unchanged."""
-    def compile_eagerly(model=None, **_options):
-        if model is None:                   # @torch.compile(mode=...) decorator form
-            return lambda fn: fn
-        return model
-
-    def module_compile(self, *args, **kwargs):
-        return None
-
-    original, original_method = torch.compile, torch.nn.Module.compile
-    torch.compile, torch.nn.Module.compile = compile_eagerly, module_compile
-    try:
-        yield
-    finally:
-        torch.compile, torch.nn.Module.compile = original, original_method
-
-
 class KataTimeout(BaseException):
     """Raised inside learner code when its graded name runs past the time limit (in-process).
 

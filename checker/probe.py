@@ -14,8 +14,11 @@ Spec kinds:
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import linecache
 import sys
+import threading
 import traceback
 import types
 import warnings
@@ -24,12 +27,53 @@ import torch
 
 from checker import wire
 from checker.argkinds import materialise
-from checker.guards import CountOps, Forbid, ForbiddenCall, KataTimeout, configure_determinism, eager_compile
+from checker.guards import CountOps, Forbid, ForbiddenCall, KataTimeout, configure_determinism
 
 
 # ---------------------------------------------------------------------------------------------
 # Loading the code under test
 # ---------------------------------------------------------------------------------------------
+
+def _eager(model=None, **options):
+    """torch.compile as probes see it: the function or module back, unchanged, with or without
+    options (`@torch.compile`, `@torch.compile(mode=...)`, `torch.compile(model)`)."""
+    if model is None:
+        return lambda fn: fn
+    return model
+
+
+def _eager_module_compile(self, *args, **kwargs) -> None:
+    """nn.Module.compile as probes see it: the module keeps running its own forward."""
+
+
+_eager_lock = threading.Lock()
+_eager_users = 0
+_compilers: dict = {}
+
+
+@contextlib.contextmanager
+def eager_compile():
+    """Learner code asking for torch.compile runs eagerly while this is active. Compiling would
+    need a C++ toolchain, worker processes and seconds of CPU per kata that neither the sandbox
+    nor a quick self-check has, and a correct program gives the same values either way.
+    Counted, so that grading threads entering and leaving in any order restore the originals
+    exactly once."""
+    global _eager_users
+    with _eager_lock:
+        if _eager_users == 0:
+            _compilers.update(compile=torch.compile, module_compile=torch.nn.Module.compile)
+            torch.compile = functools.wraps(_compilers["compile"])(_eager)
+            torch.nn.Module.compile = _eager_module_compile
+        _eager_users += 1
+    try:
+        yield
+    finally:
+        with _eager_lock:
+            _eager_users -= 1
+            if _eager_users == 0:
+                torch.compile = _compilers["compile"]
+                torch.nn.Module.compile = _compilers["module_compile"]
+
 
 def load_source(source: str, filename: str, module_name: str = "kata_under_test") -> types.ModuleType:
     """Execute a learner's file as a fresh module. Exceptions propagate to the caller."""
@@ -184,7 +228,7 @@ class GuardedCall:
         guard = Forbid(self.forbidden)
         try:
             # Warnings raised by learner code would only clutter reports (or flood them).
-            with guard, eager_compile(), warnings.catch_warnings():
+            with guard, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return True, fn(*args, **kwargs)
         except ForbiddenCall as exc:
@@ -353,13 +397,14 @@ def run_probes(ns, specs: list[dict], filename: str | None = None) -> list[dict]
     """Run every spec against the namespace `ns` (a module). Returns one plain dict per spec."""
     configure_determinism()
     results = []
-    for spec in specs:
-        current_target[0] = spec.get("target", "")
-        run = GuardedCall(spec.get("forbidden", ()), filename)
-        try:
-            results.append(_KINDS[spec["kind"]](ns, spec, run))
-        except (ForbiddenCall, Exception) as exc:  # noqa: BLE001 - e.g. learner object broke describe()
-            results.append({"error": describe_exception(exc, filename)})
+    with eager_compile():
+        for spec in specs:
+            current_target[0] = spec.get("target", "")
+            run = GuardedCall(spec.get("forbidden", ()), filename)
+            try:
+                results.append(_KINDS[spec["kind"]](ns, spec, run))
+            except (ForbiddenCall, Exception) as exc:  # noqa: BLE001 - e.g. learner object broke describe()
+                results.append({"error": describe_exception(exc, filename)})
     current_target[0] = ""
     return results
 

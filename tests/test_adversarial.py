@@ -420,6 +420,34 @@ THREATS = {
 # Threats only OS support contains; where the grader says it lacks the support, they are skipped.
 NEEDS_HIDDEN_PATHS = {"reads_reference"}
 
+# Correct code that asks for compilation, in each way a learner might: graded like plain code.
+# Probes run it eagerly; code that drives torch._dynamo itself runs eagerly in the sandbox.
+COMPILED = f"""{REFERENCE}
+
+_plain = dict(column_sums=column_sums, row_sums=row_sums, masked_mean=masked_mean, logsumexp=logsumexp)
+column_sums = torch.compile(_plain["column_sums"])
+row_sums = torch.compile(mode="reduce-overhead")(_plain["row_sums"])
+
+
+@torch.compile
+def masked_mean(x, mask, dim):
+    return _plain["masked_mean"](x, mask, dim)
+
+
+@torch.compile(fullgraph=True, dynamic=False)
+def logsumexp(x, dim):
+    return _plain["logsumexp"](x, dim)
+"""
+
+DRIVES_DYNAMO = f"""{REFERENCE}
+
+import torch._dynamo
+
+_plain = dict(column_sums=column_sums, row_sums=row_sums, masked_mean=masked_mean, logsumexp=logsumexp)
+{", ".join(REDUCTIONS)} = (torch._dynamo.optimize("inductor")(_plain[name]) for name in {list(REDUCTIONS)!r})
+"""
+ACCEPTED = {"compiled": COMPILED, "drives_dynamo": DRIVES_DYNAMO}
+
 
 # ---------------------------------------------------------------------------------------------
 # Running the grader
@@ -516,6 +544,8 @@ def grade_hostile_submissions(workdir: Path) -> dict:
             for planted in ("sitecustomize.py", f"{MARKER}.pth", "conftest.py"):
                 (root / "a_poisons_site" / planted).write_text(f"# {MARKER}\n")
         make_submission(root / "zz_after_poisoning", ATTACKED, REFERENCE)
+        for name, source in ACCEPTED.items():
+            make_submission(root / name, ATTACKED, source)
         for name in ECHOES:     # both katas correct, but chatty and slow enough to overlap
             make_submission(root / name, ATTACKED, f"{REFERENCE}\n{echo(name, ATTACKED)}")
             bystander = root / name / f"{BYSTANDER}.py"
@@ -659,7 +689,8 @@ def require(report: dict, *needed: str, any_of: bool = False) -> None:
 def test_the_batch_finishes_and_every_submission_has_a_report(batch):
     assert batch.returncode == 0, batch.stderr[-3000:]
     names = {Path(f).stem for f in batch.files if f.endswith(".json")}
-    assert names - {"a_poisons_site"} == set(THREATS) | set(ECHOES) | {"zz_after_poisoning", "forges_batch_results"}
+    assert names - {"a_poisons_site"} == set(THREATS) | set(ECHOES) | set(ACCEPTED) | \
+        {"zz_after_poisoning", "forges_batch_results"}
     rows = batch.files["summary.csv"].splitlines()
     assert rows[0].startswith("submission,score,max_score") and len(rows) == len(names) + 1
     assert "grader error" not in "\n".join(rows)
@@ -801,3 +832,33 @@ def test_forging_the_out_file_fails(single, batch, graded):
     require(report, "pid-namespace")
     assert "CMDLINE" not in output, output[:2000]       # no grader's command line in sight
     assert "WROTE" not in output, output[:2000]
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTED))
+def test_code_asking_for_compilation_is_graded_like_plain_code(batch, name):
+    """torch.compile in every spelling, and torch._dynamo driven by hand: full marks, no
+    compiler in sight (no timeout, no C++ build error, no traceback)."""
+    report = contained(batch, name, ATTACKED, "passed")
+    text = messages(report, ATTACKED) + output_of(report, ATTACKED)
+    for sign in ("Traceback", "CppCompileError", "InductorError", "BackendCompilerFailed"):
+        assert sign not in text, text[:2000]
+
+
+def test_compiled_code_runs_eagerly_in_process_and_torch_compile_comes_back():
+    """Self-study and `--isolation none` grade in this process: the probes' eager torch.compile
+    must pass the compiled submission, and leave the real torch.compile in place afterwards."""
+    from checker import manifest, runner
+    real_compile, real_module_compile = torch.compile, torch.nn.Module.compile
+    result = runner.grade_kata(manifest.get(ATTACKED), runner.Target("compiled.py", source=COMPILED),
+                               runner.InProcess())
+    assert {t.status.value for t in result.tests} == {"passed"}, [t.message for t in result.tests]
+    assert torch.compile is real_compile and torch.nn.Module.compile is real_module_compile
+
+
+def test_module_compile_is_a_no_op_for_probes():
+    from checker import probe
+    layer = torch.nn.Linear(2, 2)
+    with probe.eager_compile():
+        layer.compile()
+        torch.testing.assert_close(layer(torch.ones(1, 2)), layer.forward(torch.ones(1, 2)))
+    assert getattr(layer, "_compiled_call_impl", None) is None

@@ -23,7 +23,7 @@ import pytest
 import torch
 
 from checker import ROOT, wire
-from checker.sandbox import ForkServer, Limits, Outcome, SandboxError, detect_isolation
+from checker.sandbox import ForkServer, Limits, RunOutcome, SandboxError, detect_isolation
 
 HERE = Path(__file__).resolve().parent
 ENTRY = "sandbox_entries:serve"
@@ -67,7 +67,7 @@ def server(request, secrets_dir):
     srv.close()
 
 
-def call(server: ForkServer, action: str, limits: Limits = QUICK, **args) -> Outcome:
+def call(server: ForkServer, action: str, limits: Limits = QUICK, **args) -> RunOutcome:
     return server.run(json.dumps({"action": action, **args}).encode(), limits)
 
 
@@ -463,13 +463,13 @@ def test_a_python_under_a_private_tmp_dir_keeps_the_namespace_level(tmp_path, mo
     sandbox to the weaker `uid` level."""
     import sys
 
-    from checker import forkserver
+    from checker.sandbox import filesystem
     private = tempfile.mkdtemp()                     # /tmp/tmpXXXX, mode 700, like CI's venv
     venv_site = os.path.join(private, "venv", "lib")
     os.makedirs(venv_site)
     monkeypatch.setattr(sys, "path", sys.path + [venv_site])
     try:
-        plan = forkserver.filesystem_plan(hidden=[], drop_uid=True)
+        plan = filesystem.filesystem_plan(hidden=[], drop_uid=True)
     finally:
         shutil.rmtree(private)
     assert not [m for m in plan["masks"] if m.startswith("/tmp/")]

@@ -1,32 +1,7 @@
-"""Run untrusted code in limited child processes, forked from a server that paid `import torch` once.
+"""The grader's side of the sandbox: start a fork server, send it runs, read back how they ended.
 
-    with ForkServer("checker.probe:serve", hidden_paths=[solutions, suites, results_dir]) as server:
-        outcome = server.run(request_bytes, Limits(wall_s=10))
-        if outcome.status == "ok":
-            reply = wire.decode(outcome.payload)      # plain data only; the parent judges
-
-The sandbox moves bytes and knows nothing of probes: the child calls the trusted entry function
-`entry(request: bytes) -> bytes` named by a "module:function" string. How each run is isolated
-depends on what the OS allows; `ForkServer.isolation` (or `detect_isolation()`) says what was
-actually applied, and warns about what was not:
-
-  namespaces+uid  root and namespaces allowed (a VM, a privileged container). Fresh PID, mount and
-                  network namespaces per run: the whole filesystem read-only, a private /tmp, hidden
-                  paths covered by empty directories, no network, only the run's own processes in
-                  /proc; runs as a per-run unprivileged uid with no_new_privs. When the run's pid 1
-                  dies the kernel kills every process in it, daemons included.
-  uid             root, but namespaces forbidden (a default Docker container, where unshare and
-                  mount are refused). Per-run unprivileged uid, no_new_privs, seccomp refuses
-                  network sockets; leftover processes, files in /tmp and SysV IPC of that uid are
-                  removed after the run. The filesystem is protected by permissions only: hidden
-                  paths must not be world-readable (a warning names those that are).
-  rlimits-only    not root. Limits, timeouts and the kill sweep still hold, but learner code runs as
-                  the grader's own user: it is not a security boundary.
-
-Every level enforces from outside the child: wall time, address space (RLIMIT_AS), process count,
-file size, no core dumps, captured and capped output, pinned threads, a fresh fd table and a
-scrubbed environment. And at every level no run can find another run's request or answer in
-its memory: the server keeps learner data out of its heap (see forkserver.Buffer).
+`ForkServer` speaks the frames of checker.sandbox.framing to the server of
+checker.sandbox.server, which it starts as `python -I` with a scrubbed environment.
 """
 from __future__ import annotations
 
@@ -40,15 +15,18 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from checker import forkserver
+from checker.sandbox import framing
 
 # The checker package's parent: put first on the fork server's sys.path so `checker` resolves.
-_PACKAGE_PARENT = str(Path(forkserver.__file__).resolve().parent.parent)
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 # Only these variables reach the fork server (and so learner code): no tokens, no secrets.
 _PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES")
 _THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
                "VECLIB_MAXIMUM_THREADS")
-_BOOT = "import sys; sys.path[:0] = {paths!r}; from checker.forkserver import main; main()"
+# Code that drives torch._dynamo itself runs eagerly in a run: compiling needs a C++ toolchain
+# and worker processes the sandbox does not provide (probes turn torch.compile into a no-op).
+_EAGER_ENV = {"TORCHDYNAMO_DISABLE": "1", "TORCH_COMPILE_DISABLE": "1"}
+_BOOT = "import sys; sys.path[:0] = {paths!r}; from checker.sandbox.{module} import main; main()"
 
 # "sandbox-error" means the sandbox itself failed (could not fork, set up, or its server died):
 # not the learner's doing as far as we can tell, but still never a pass.
@@ -71,7 +49,7 @@ class Limits:
 
 
 @dataclass
-class Outcome:
+class RunOutcome:
     """How a run ended. Only `status == "ok"` carries a payload: the bytes the entry returned."""
 
     status: str                          # one of STATUSES
@@ -93,6 +71,7 @@ def _server_env(threads: int) -> dict:
     env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
     env.update({k: str(threads) for k in _THREAD_ENV})
     env["HOME"] = "/tmp"
+    env.update(_EAGER_ENV)
     return env
 
 
@@ -100,7 +79,7 @@ def detect_isolation(hidden_paths=(), isolation: str = "auto", python: str = sys
     """What a fork server would apply here: {"level", "protections", "warnings"}. Runs a short-lived
     probe process (no torch import). A started server's `isolation` is the authoritative record."""
     config = {"hidden": [str(p) for p in hidden_paths], "isolation": isolation}
-    proc = subprocess.run([python, "-I", "-c", _BOOT.format(paths=[_PACKAGE_PARENT]), "--detect"],
+    proc = subprocess.run([python, "-I", "-c", _BOOT.format(paths=[_PACKAGE_PARENT], module="detect")],
                           input=json.dumps(config), capture_output=True, text=True, cwd="/",
                           env=_server_env(1), timeout=60)
     if proc.returncode != 0:
@@ -108,8 +87,8 @@ def detect_isolation(hidden_paths=(), isolation: str = "auto", python: str = sys
     return json.loads(proc.stdout)
 
 
-def _outcome(header: dict, blob: bytes) -> Outcome:
-    """An Outcome from the server's reply: a header in the server's words, then the raw head and
+def _outcome(header: dict, blob: bytes) -> RunOutcome:
+    """A RunOutcome from the server's reply: a header in the server's words, then the raw head and
     tail of the output, the runner's message and the payload, back to back."""
     parts, start = {}, 0
     for name in ("head", "tail", "message", "payload"):
@@ -123,7 +102,7 @@ def _outcome(header: dict, blob: bytes) -> Outcome:
     detail, message = header["detail"], parts["message"].decode("utf-8", "replace").strip()
     if message:
         detail = f"{detail}: {message}" if detail else message
-    return Outcome(status=header["status"], payload=parts["payload"] if header["status"] == "ok" else None,
+    return RunOutcome(status=header["status"], payload=parts["payload"] if header["status"] == "ok" else None,
                    detail=detail, output=output, output_bytes=header["output_bytes"],
                    exit_code=header["exit_code"], signal=header["signal"], elapsed_s=header["elapsed_s"])
 
@@ -132,7 +111,7 @@ class _Pending:
     def __init__(self, generation: int):
         self.generation = generation
         self.done = threading.Event()
-        self.outcome: Outcome | None = None
+        self.outcome: RunOutcome | None = None
 
 
 class ForkServer:
@@ -189,15 +168,15 @@ class ForkServer:
         config = {"entry": self.entry, "hidden": self.hidden_paths, "isolation": self.isolation_setting}
         try:
             proc = subprocess.Popen(
-                [self.python, "-I", "-c", _BOOT.format(paths=self.sys_path), str(child_end.fileno())],
+                [self.python, "-I", "-c", _BOOT.format(paths=self.sys_path, module="server"), str(child_end.fileno())],
                 pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 cwd="/", env=_server_env(self.threads), start_new_session=True)
         finally:
             child_end.close()
         try:
             parent_end.settimeout(300)         # import torch, on a slow disk
-            forkserver.send_frame(parent_end, config)
-            header, _ = forkserver.recv_frame(parent_end)
+            framing.send_frame(parent_end, config)
+            header, _ = framing.recv_frame(parent_end)
         except (OSError, EOFError, ValueError) as exc:
             proc.kill()
             proc.wait()
@@ -242,14 +221,14 @@ class ForkServer:
     def _fail_pending(self, why: str, only=(), generation=None) -> None:
         for run_id, pending in list(self._pending.items()):
             if run_id in only or pending.generation == generation:
-                pending.outcome = Outcome("sandbox-error", detail=why)
+                pending.outcome = RunOutcome("sandbox-error", detail=why)
                 pending.done.set()
                 self._pending.pop(run_id, None)
 
     def _read_replies(self, proc, sock, generation: int) -> None:
         try:
             while True:
-                header, blob = forkserver.recv_frame(sock)
+                header, blob = framing.recv_frame(sock)
                 with self._lock:
                     pending = self._pending.pop(header.get("id"), None)
                 if pending is None:
@@ -272,7 +251,7 @@ class ForkServer:
             self._fail_pending("the fork server died during the run", generation=generation)
 
     # -- runs
-    def run(self, request: bytes, limits: Limits | None = None, visible_paths=()) -> Outcome:
+    def run(self, request: bytes, limits: Limits | None = None, visible_paths=()) -> RunOutcome:
         """Run `entry(request)` in a fresh child. `visible_paths` are shown read-only to this run
         even inside the private /tmp (namespaced levels only; elsewhere file permissions decide)."""
         limits = limits or Limits()
@@ -291,7 +270,7 @@ class ForkServer:
                   "visible": [str(Path(p).resolve()) for p in visible_paths]}
         try:
             with self._send_lock:
-                forkserver.send_frame(sock, header, [request])
+                framing.send_frame(sock, header, [request])
         except OSError as exc:
             with self._lock:
                 self._fail_pending(f"could not reach the fork server: {exc}", only={run_id})
