@@ -21,11 +21,11 @@ import os
 import re
 import secrets
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from checker.results import GradeReport, KataResult, Status, TestResult
-
-FORMATS = ("text", "json", "gradescope", "exercism", "junit")
 
 # Statuses where the learner's code did not get to answer the question asked; they map to
 # Exercism "error" and JUnit <error>. The rest of the non-passing statuses are wrong answers.
@@ -285,13 +285,34 @@ def to_junit(report: GradeReport) -> str:
 # ---------------------------------------------------------------------------- write
 
 
+# ---------------------------------------------------------------------------- the registry
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format, and everything the rest of torchkata needs to know about it."""
+
+    name: str
+    emit: Callable            # report -> str, or a dict that is written as JSON
+    extension: str            # of a results file in this format (batch grading names files with it)
+    description: str          # one line for `kata grade --help`
+
+
+#: The one list of output formats: `kata grade --format`, batch file names and `render` read it.
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("text", to_text, "txt", "a report for people"),
+    Format("json", to_json, "json", "torchkata's own JSON: the full result model"),
+    Format("gradescope", to_gradescope, "json", "Gradescope's results.json"),
+    Format("exercism", to_exercism, "json", "Exercism v3 results.json, which GitHub Classroom reads"),
+    Format("junit", to_junit, "xml", "JUnit XML for CI"),
+)}
+
+
 def render(report: GradeReport, fmt: str, **options) -> str:
     """`report` in format `fmt` as text; options go to the emitter (Gradescope's visibility)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    emitter = {"text": to_text, "json": to_json, "gradescope": to_gradescope,
-               "exercism": to_exercism, "junit": to_junit}[fmt]
-    out = emitter(report, **options)
+    out = FORMATS[fmt].emit(report, **options)
     return out if isinstance(out, str) else json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -298,6 +298,20 @@ def test_failed_write_keeps_the_old_file_and_cleans_up(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
 
 
+def test_one_registry_of_formats_serves_the_cli_and_the_batch_files():
+    from checker.cli import build_parser
+    grade = build_parser()._subparsers._group_actions[0].choices["grade"]
+    [option] = [a for a in grade._actions if "--format" in a.option_strings]
+    assert list(option.choices) == list(emitters.FORMATS)
+    for name, fmt in emitters.FORMATS.items():
+        assert fmt.name == name and fmt.extension and fmt.description in option.help
+        rendered = emitters.render(report_of(Status.PASSED), name)
+        if fmt.extension == "json":
+            json.loads(rendered)
+        elif fmt.extension == "xml":
+            ET.fromstring(rendered)
+
+
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown format"):
         emitters.write(sample_report(), "csv", None)

