@@ -215,7 +215,7 @@ def grade_command(args) -> int:
                               **_format_options(args))
         if not args.out:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return 0 if report.passed else 1
+        return 1 if emitters.FORMATS[args.format].exit_status_grades and not report.passed else 0
     finally:
         if hasattr(executor, "close"):
             executor.close()

@@ -61,6 +61,13 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)             # the earliest time a zip entry ca
 DEFAULT_TIME_LIMIT_S = 540                    # under Gradescope's default 10-minute limit
 CLASSROOM_PYTHON = "3.11"
 CLASSROOM_RUNNER_ID = "torchkata"             # reporter reads env TORCHKATA_RESULTS
+# The actions the workflow uses, at their current major versions (checkout and setup-python
+# run on Node 24 from v5 and v6 on; v7 is current for both). The grading reporter has only v1.
+CLASSROOM_ACTIONS = {
+    "checkout": "actions/checkout@v7",
+    "setup_python": "actions/setup-python@v7",
+    "reporter": "classroom-resources/autograding-grading-reporter@v1",
+}
 CLASSROOM_WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
 INSTALL_SPEC_ENV = "TORCHKATA_INSTALL_SPEC"
 # A pip requirement, URL or path, with nothing a shell or YAML double-quoted string would act on.
@@ -264,6 +271,7 @@ def render_classroom_workflow(install_spec: str, *, exercises: str = "exercises"
     return render_template("classroom.yml.j2", caveat=caveat, install_spec=install_spec,
                            exercises=exercises, grade_args=grade_args, python=python,
                            torch_index=TORCH_CPU_INDEX, runner_id=CLASSROOM_RUNNER_ID, grade_script=script,
+                           actions=CLASSROOM_ACTIONS,
                            results_env=f"{CLASSROOM_RUNNER_ID.upper()}_RESULTS")
 
 
