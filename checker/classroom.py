@@ -15,21 +15,34 @@ and `max_score`; this module turns them into that shape, so the emitters stay as
 Run in the workflow as
 
     python -m checker.classroom RESULTS.json --grade-status N [--github-output PATH]
+        [--step-summary PATH] [--exercises DIR] [--install SPEC]
 
 It always sets the step output `result`: when `kata grade` wrote nothing readable, the result
-is an error worth 0 of the assignment's points, saying why.
+is an error worth 0 of the assignment's points, saying why. It also tells the student why each
+test failed, in two places: the job log (with an error annotation per failing test) and the
+run's summary page ($GITHUB_STEP_SUMMARY), each with the command that re-runs the kata in the
+student's own repository.
+
+Learner text (messages, what their code printed) is printed between `::stop-commands::` markers
+with a token the learner cannot guess, so nothing it holds is taken as a workflow command, and
+it sits in fenced code blocks in the summary, so it is never rendered as Markdown or HTML.
 """
 from __future__ import annotations
 
 import argparse
 import base64
+import html
 import json
 import os
+import re
+import secrets
 import sys
 from pathlib import Path
 
 STATUSES = ("pass", "fail", "error")
 MESSAGE_LIMIT = 4000        # the reporter prints messages into the job log; keep them readable
+ANNOTATION_LIMIT = 10       # GitHub shows at most 10 error annotations per step
+MARKS = {"pass": "✅", "fail": "❌", "error": "⚠️"}
 
 
 class ResultsError(ValueError):
@@ -40,6 +53,13 @@ def _number(value, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ResultsError(f"{what} is {value!r}, not a number")
     return value
+
+
+def check_command(kata_id: str, exercises: str = "exercises") -> str:
+    """The command that re-runs one kata on the student's own copy of their repository.
+
+    `--dir` points at the repository's exercises, not at the installed torchkata's own ones."""
+    return f"kata check {kata_id} --dir {exercises}"
 
 
 def from_exercism(data, *, exercises: str = "exercises") -> dict:
@@ -65,7 +85,7 @@ def from_exercism(data, *, exercises: str = "exercises") -> dict:
             "message": message[:MESSAGE_LIMIT],
             # The suites are hidden, so instead of test code: the command that re-runs this
             # kata on the learner's own machine.
-            "test_code": f"kata check {kata_id}",
+            "test_code": check_command(kata_id, exercises),
             "filename": f"{exercises}/{kata_id}.py",
             "line_no": 0,
         })
@@ -111,6 +131,77 @@ def convert_file(path: Path, *, grade_status: int | None = None, exercises: str 
         return error_result(f"the results file {path} is not in the expected shape: {exc}", full_marks())
 
 
+# ---------------------------------------------------------------------------------------------
+# What the student reads: the job log and the run's summary page
+# ---------------------------------------------------------------------------------------------
+
+def _points(result: dict) -> str:
+    points = sum(t["score"] for t in result["tests"])
+    return f"{points:g} of {result['max_score']:g} points"
+
+
+def _escape_data(text: str) -> str:
+    """A workflow command's message: GitHub's own escapes for %, CR and LF."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def job_log(result: dict, *, token: str | None = None) -> str:
+    """The grading step's log: a score line, one error annotation per failing test (they show on
+    the run's page and beside the file), then every test with its full message."""
+    token = token or secrets.token_hex(16)
+    failing = [t for t in result["tests"] if t["status"] != "pass"]
+    lines = [f"torchkata: {_points(result)} · status {result['status']}"]
+    for test in failing[:ANNOTATION_LIMIT]:
+        where = f"file={_escape_property(test['filename'])}," if test.get("filename") else ""
+        lines.append(f"::error {where}title={_escape_property(test['name'] + ' ' + test['status'])}::"
+                     f"{_escape_data(test['message'] or 'no message')}")
+    # From here on the text comes from the learner's code: GitHub must not act on any of it.
+    lines.append(f"::stop-commands::{token}")
+    for test in result["tests"]:
+        lines.append(f"{'✓' if test['status'] == 'pass' else '✗'} {test['name']}: {test['status']}")
+        if test["status"] != "pass":
+            lines += [f"    {line}" for line in (test["message"] or "no message").splitlines()]
+            if test.get("test_code"):
+                lines.append(f"    re-run it in your repository: {test['test_code']}")
+    lines.append(f"::{token}::")
+    return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    """Inline code in a Markdown table cell: HTML-escaped, pipes too."""
+    return f"<code>{html.escape(text).replace('|', '&#124;')}</code>"
+
+
+def _fenced(text: str) -> str:
+    """A fenced block that no run of backticks inside `text` can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def step_summary(result: dict, *, install: str = "") -> str:
+    """Markdown for $GITHUB_STEP_SUMMARY: the points, a table of tests, and why each one failed."""
+    lines = [f"## torchkata: {_points(result)}", "", "| | test | status |", "|---|---|---|"]
+    lines += [f"| {MARKS.get(t['status'], '?')} | {_code(t['name'])} | {t['status']} |" for t in result["tests"]]
+    failing = [t for t in result["tests"] if t["status"] != "pass"]
+    if failing:
+        lines += ["", "### Why tests did not pass"]
+    for test in failing:
+        lines += ["", f"<details open><summary>{_code(test['name'])}: {test['status']}</summary>", "",
+                  _fenced(test["message"] or "no message")]
+        if test.get("test_code"):
+            lines += ["", f"Re-run it in your repository: {_code(test['test_code'])}"]
+        lines += ["", "</details>"]
+    if failing and install:
+        lines += ["", "To run `kata check` on your own machine, install torchkata first: "
+                  f"{_code(f'python -m pip install -e {install}')}"]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m checker.classroom", description=__doc__.split("\n\n")[0])
     parser.add_argument("results", help="the Exercism results.json that `kata grade` wrote")
@@ -118,6 +209,9 @@ def main(argv=None) -> int:
     parser.add_argument("--exercises", default="exercises", help="the graded directory, for file names")
     parser.add_argument("--github-output", default=os.environ.get("GITHUB_OUTPUT"),
                         help="file to append `result=...` to (default $GITHUB_OUTPUT; else stdout)")
+    parser.add_argument("--step-summary", default=os.environ.get("GITHUB_STEP_SUMMARY"),
+                        help="Markdown file to append the report to (default $GITHUB_STEP_SUMMARY)")
+    parser.add_argument("--install", default="", help="the pip spec torchkata was installed from")
     args = parser.parse_args(argv)
     result = convert_file(Path(args.results), grade_status=args.grade_status, exercises=args.exercises)
     line = f"result={encode(result)}\n"
@@ -126,8 +220,11 @@ def main(argv=None) -> int:
             fh.write(line)
     else:
         sys.stdout.write(line)
-    points = sum(t["score"] for t in result["tests"])
-    print(f"torchkata: {points:g}/{result['max_score']:g} points, status {result['status']}", file=sys.stderr)
+    if args.step_summary:
+        with open(args.step_summary, "a", encoding="utf-8") as fh:
+            fh.write(step_summary(result, install=args.install))
+    # The job log: stdout, where GitHub acts on workflow commands, unless stdout carries `result=`.
+    (sys.stdout if args.github_output else sys.stderr).write(job_log(result))
     return 0
 
 

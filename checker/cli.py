@@ -14,10 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from checker import ROOT, manifest
+from checker import ROOT, emitters, manifest
 
 STATE_DIR = ROOT / ".torchkata"
-FORMATS = ("text", "json", "gradescope", "exercism", "junit")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("grade", cmd_grade, "grade a submission directory (or a batch of them) for a course")
     p.add_argument("dir", nargs="?", help="a directory laid out like exercises/, a .zip or an .ipynb")
     p.add_argument("--kata", action="append", default=[], help="grade only this kata (repeatable)")
-    p.add_argument("--format", default="text", choices=FORMATS)
+    p.add_argument("--format", default="text", choices=list(emitters.FORMATS),
+                   help="; ".join(f"{f.name}: {f.description}" for f in emitters.FORMATS.values()))
     p.add_argument("--out", help="write the results here (atomically) instead of stdout")
     p.add_argument("--batch", metavar="ROOT", help="grade every submission under ROOT")
     p.add_argument("--out-dir", help="with --batch: where per-submission results and summary.csv go")

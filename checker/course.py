@@ -21,7 +21,6 @@ from checker import ROOT, __version__, emitters, manifest, runner, submission, w
 from checker.results import GradeReport, KataResult, Status
 from checker.runner import ProbeOutcome as Outcome, Target
 
-EXTENSIONS = {"text": "txt", "json": "json", "gradescope": "json", "exercism": "json", "junit": "xml"}
 # What the sandboxed child must never see: the answers, the suites, and (added per run) results.
 HIDDEN_PATHS = (ROOT / "solutions", ROOT / "checker" / "suites", ROOT / ".git")
 
@@ -216,7 +215,7 @@ def grade_command(args) -> int:
                               **_format_options(args))
         if not args.out:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return 0 if report.passed else 1
+        return 1 if emitters.FORMATS[args.format].exit_status_grades and not report.passed else 0
     finally:
         if hasattr(executor, "close"):
             executor.close()
@@ -265,7 +264,7 @@ def grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, see
             report = grade_submission(submission.read(entry), katas, executor, seed=seed, devices=devices,
                                       budget_s=args.submission_timeout)
             report.metadata["isolation"] = isolation
-            emitters.write(report, fmt, out_dir / f"{name}.{EXTENSIONS[fmt]}", **_format_options(args))
+            emitters.write(report, fmt, out_dir / f"{name}.{emitters.FORMATS[fmt].extension}", **_format_options(args))
             by_kata = {k.kata_id: k.score for k in report.katas}
             rows[name] = [name, report.score, report.max_score] + [by_kata.get(k.id, 0) for k in katas]
         except Exception as exc:  # noqa: BLE001 - one broken submission never stops the batch

@@ -21,17 +21,24 @@ import os
 import re
 import secrets
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from checker.results import GradeReport, KataResult, Status, TestResult
-
-FORMATS = ("text", "json", "gradescope", "exercism", "junit")
 
 # Statuses where the learner's code did not get to answer the question asked; they map to
 # Exercism "error" and JUnit <error>. The rest of the non-passing statuses are wrong answers.
 ERROR_STATUSES = frozenset(
     {Status.ERROR, Status.IMPORT_ERROR, Status.CRASHED, Status.TIMEOUT, Status.MEMORY})
 GRADESCOPE_VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+#: Metadata a Gradescope student may read in `output`: what happened to their own files. Every
+#: other key (seed, versions, devices, isolation, warnings) is the grader's business and goes to
+#: `extra_data`, which Gradescope stores for staff and never shows to students.
+GRADESCOPE_LEARNER_METADATA = ("rejected",)
+# A suggestion to run a torchkata command ("stuck? run `kata hint ID`"): Gradescope students
+# have no `kata` command, so such suggestions are taken out of what they read there.
+_LOCAL_COMMAND = re.compile(r"[ \t]*\(?stuck\? run `kata [^`\n]*`\)?")
 EXERCISM_OUTPUT_LIMIT = 500
 _TRUNCATED = "\n… (output cut to 500 characters)"
 
@@ -71,12 +78,15 @@ def _status_and_message(test: TestResult) -> str:
     return f"{test.status.value}: {clean_text(test.message)}"
 
 
-def summary_lines(report: GradeReport) -> list[str]:
-    """The closing lines every human-facing format shares: totals, then run metadata."""
+def summary_lines(report: GradeReport, keys=None) -> list[str]:
+    """The closing lines every human-facing format shares: totals, then run metadata (only the
+    metadata `keys`, when given)."""
     solved = sum(k.passed for k in report.katas)
     lines = [f"katas solved: {solved}/{len(report.katas)} · "
              f"score {_num(report.score)}/{_num(report.max_score)}"]
     for key, value in report.metadata.items():
+        if keys is not None and key not in keys:
+            continue
         label = clean_text(key).replace("_", " ")
         if key == "isolation" and isinstance(value, dict):
             # The one mapping people must read: how well learner code was contained.
@@ -148,6 +158,10 @@ def to_gradescope(report: GradeReport, *, visibility: str = "visible",
 
     `visibility` applies to the whole result (top level and summaries). Output is plain
     text (`output_format: "text"`), so no learner message is ever rendered as HTML.
+
+    Students read `output`, so it carries only the totals and what happened to their files;
+    the run's metadata (seed, torchkata version, devices, isolation and its warnings) goes to
+    `extra_data`. Suggestions to run `kata` commands are dropped: students do not have them.
     """
     if visibility not in GRADESCOPE_VISIBILITIES:
         raise ValueError(f"visibility must be one of {GRADESCOPE_VISIBILITIES}, not {visibility!r}")
@@ -162,19 +176,26 @@ def to_gradescope(report: GradeReport, *, visibility: str = "visible",
                 "score": round(test.score, 6),
                 "max_score": round(test.max_score, 6),
                 "status": "passed" if test.status.passed else "failed",
-                "output": _status_and_message(test),
+                "output": _without_local_commands(_status_and_message(test)),
                 "tags": [kata.kata_id],
                 "visibility": detail_visibility,
             })
     return {
         "score": round(sum(t.get("score", 0.0) for t in tests), 6),
         "execution_time": round(report.execution_time_s, 2),
-        "output": "\n".join(summary_lines(report)),
+        "output": "\n".join(summary_lines(report, GRADESCOPE_LEARNER_METADATA)),
         "output_format": "text",
         "visibility": visibility,
         "stdout_visibility": "hidden",
+        # What the learner's code printed is not grader metadata; Gradescope has no place for it.
+        "extra_data": _clean_data({k: v for k, v in sorted(report.metadata.items())
+                                   if k not in GRADESCOPE_LEARNER_METADATA + ("captured_output",)}),
         "tests": tests,
     }
+
+
+def _without_local_commands(text: str) -> str:
+    return "\n".join(line.rstrip() for line in _LOCAL_COMMAND.sub("", text).splitlines()).strip()
 
 
 def _gradescope_summary(kata: KataResult, number: str, visibility: str) -> dict:
@@ -285,13 +306,38 @@ def to_junit(report: GradeReport) -> str:
 # ---------------------------------------------------------------------------- write
 
 
+# ---------------------------------------------------------------------------- the registry
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format, and everything the rest of torchkata needs to know about it."""
+
+    name: str
+    emit: Callable            # report -> str, or a dict that is written as JSON
+    extension: str            # of a results file in this format (batch grading names files with it)
+    description: str          # one line for `kata grade --help`
+    # Whether `kata grade`'s exit status says if every test passed (1 when not). Exercism's
+    # test-runner interface asks for 0 whenever the results were written, whatever they hold.
+    exit_status_grades: bool = True
+
+
+#: The one list of output formats: `kata grade --format`, batch file names and `render` read it.
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("text", to_text, "txt", "a report for people"),
+    Format("json", to_json, "json", "torchkata's own JSON: the full result model"),
+    Format("gradescope", to_gradescope, "json", "Gradescope's results.json"),
+    Format("exercism", to_exercism, "json", "Exercism v3 results.json, which GitHub Classroom reads",
+           exit_status_grades=False),
+    Format("junit", to_junit, "xml", "JUnit XML for CI"),
+)}
+
+
 def render(report: GradeReport, fmt: str, **options) -> str:
     """`report` in format `fmt` as text; options go to the emitter (Gradescope's visibility)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    emitter = {"text": to_text, "json": to_json, "gradescope": to_gradescope,
-               "exercism": to_exercism, "junit": to_junit}[fmt]
-    out = emitter(report, **options)
+    out = FORMATS[fmt].emit(report, **options)
     return out if isinstance(out, str) else json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -16,6 +16,9 @@ github-classroom DIR
     runs inside the student's own repository, so nothing it installs (references included) is
     secret from a student who looks; see CLASSROOM_CAVEAT.
 
+The scripts and the workflow are jinja2 templates in checker/templates/ (gradescope_*.sh.j2,
+classroom*.j2); this module checks every value that goes into them.
+
 Why installs are editable: `checker.ROOT` is the directory above the checker package, and
 grading reads katas.toml, solutions/ and checker/suites/ from there. A wheel carries only the
 checker package, so a non-editable install would grade with no manifest and no references.
@@ -44,7 +47,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-from checker import ROOT, __version__
+import jinja2
+
+from checker import ROOT, __version__, emitters
 
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 SOURCE_DIR = "torchkata"                      # where the tree sits inside /autograder/source
@@ -56,10 +61,18 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)             # the earliest time a zip entry ca
 DEFAULT_TIME_LIMIT_S = 540                    # under Gradescope's default 10-minute limit
 CLASSROOM_PYTHON = "3.11"
 CLASSROOM_RUNNER_ID = "torchkata"             # reporter reads env TORCHKATA_RESULTS
+# The actions the workflow uses, at their current major versions (checkout and setup-python
+# run on Node 24 from v5 and v6 on; v7 is current for both). The grading reporter has only v1.
+CLASSROOM_ACTIONS = {
+    "checkout": "actions/checkout@v7",
+    "setup_python": "actions/setup-python@v7",
+    "reporter": "classroom-resources/autograding-grading-reporter@v1",
+}
 CLASSROOM_WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
 INSTALL_SPEC_ENV = "TORCHKATA_INSTALL_SPEC"
 # A pip requirement, URL or path, with nothing a shell or YAML double-quoted string would act on.
 _SAFE_SPEC = re.compile(r"[A-Za-z0-9._~:/@#+=?&%!,\-\[\]]+")
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 class ExportError(ValueError):
@@ -132,186 +145,25 @@ def total_points(root: Path = ROOT) -> int:
 # Gradescope
 # ---------------------------------------------------------------------------------------------
 
-SETUP_SH = r"""#!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder image.
-# Written by `kata export gradescope` (torchkata __VERSION__).
-set -euo pipefail
-umask 022           # the venv must stay readable by the unprivileged uid learner code runs as
-
-AUTOGRADER="${TORCHKATA_AUTOGRADER_ROOT:-/autograder}"
-SOURCE="$AUTOGRADER/source/__SOURCE_DIR__"
-VENV="${TORCHKATA_VENV:-$AUTOGRADER/torchkata-venv}"
-TORCH_SPEC="${TORCHKATA_TORCH_SPEC:-__TORCH_SPEC__}"
-TORCH_INDEX="${TORCHKATA_TORCH_INDEX-__TORCH_INDEX__}"
-PIP_ARGS="${TORCHKATA_PIP_ARGS:-}"
-
-# The base image has python3, but not always the venv module or pip.
-if ! command -v python3 >/dev/null 2>&1 || ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update
-    apt-get install -y --no-install-recommends python3 python3-venv python3-pip
-fi
-
-[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-PY="$VENV/bin/python"
-# shellcheck disable=SC2086  # PIP_ARGS holds several words on purpose
-"$PY" -m pip install $PIP_ARGS --upgrade pip
-
-# torch first, from the CPU index: the default Linux wheel drags in gigabytes of CUDA
-# libraries that a Gradescope container has no GPU for. Once torch is there, installing
-# torchkata finds its torch requirement met and fetches nothing more for it.
-index_args=()
-[ -n "$TORCH_INDEX" ] && index_args=(--index-url "$TORCH_INDEX")
-# shellcheck disable=SC2086
-"$PY" -m pip install $PIP_ARGS ${index_args[@]+"${index_args[@]}"} "$TORCH_SPEC"
-
-# Editable, so checker.ROOT is the bundled tree: grading reads katas.toml, solutions/ and
-# checker/suites/ from there, and a wheel would carry none of them.
-# shellcheck disable=SC2086
-"$PY" -m pip install $PIP_ARGS -e "$SOURCE"
-
-"$PY" -m checker list >/dev/null
-"$PY" -W ignore -c "import torch, checker; print('torchkata', checker.__version__, 'with torch', torch.__version__, 'is ready')"
-"""
-
-RUN_AUTOGRADER = r"""#!/usr/bin/env bash
-# Gradescope runs this once per submission (from a copy at /autograder/run_autograder).
-# Written by `kata export gradescope` (torchkata __VERSION__).
-#
-# It grades /autograder/submission into /autograder/results/results.json and always leaves a
-# valid results file there: if the grader cannot run, stops early, runs out of time or writes
-# something unreadable, the student gets score 0 and a message saying why, not a broken page.
-set -uo pipefail
-
-AUTOGRADER="${TORCHKATA_AUTOGRADER_ROOT:-/autograder}"
-SOURCE="$AUTOGRADER/source/__SOURCE_DIR__"
-SUBMISSION="$AUTOGRADER/submission"
-RESULTS="$AUTOGRADER/results/results.json"
-PYTHON="${TORCHKATA_PYTHON:-${TORCHKATA_VENV:-$AUTOGRADER/torchkata-venv}/bin/python}"
-TIME_LIMIT="${TORCHKATA_TIME_LIMIT:-__TIME_LIMIT__}"
-MAX_SCORE=__MAX_SCORE__
-
-args=(-m checker grade "$SUBMISSION" --format gradescope --out "$RESULTS")
-args+=(__EXTRA_ARGS__)
-if [ "${TORCHKATA_HIDDEN_AFTER_DUE:-0}" = 1 ]; then
-    args+=(--hidden-after-due)
-fi
-if [ -n "${TORCHKATA_GRADE_ARGS:-}" ]; then
-    set -f                              # split into words, but never expand globs
-    # shellcheck disable=SC2206
-    args+=(${TORCHKATA_GRADE_ARGS})
-    set +f
-fi
-
-limit=()
-if command -v timeout >/dev/null 2>&1; then
-    limit=(timeout --kill-after=15 "$TIME_LIMIT")
-fi
-
-mkdir -p "$(dirname "$RESULTS")"
-rm -f "$RESULTS"                        # never report a results file this run did not write
-# Where the container forbids namespaces (Docker's default, as on Gradescope), the sandbox keeps
-# the references and suites from the learner's unprivileged uid by file permissions alone: take
-# every permission on them away from everyone but their owner. The results folder only loses
-# write access for others; Gradescope's harness must still be able to read it.
-chmod -R go-rwx "$SOURCE/solutions" "$SOURCE/checker/suites" 2>/dev/null || true
-chmod go-w "$(dirname "$RESULTS")" 2>/dev/null || true
-LOG="$(mktemp "${TMPDIR:-/tmp}/torchkata-grade.XXXXXX")"
-trap 'rm -f "$LOG"' EXIT
-
-# PYTHONPATH puts the bundled tree first, so this tree (its manifest, references and suites)
-# is what grades even when $PYTHON's own torchkata install points somewhere else.
-PYTHONPATH="$SOURCE${PYTHONPATH:+:$PYTHONPATH}" \
-    ${limit[@]+"${limit[@]}"} "$PYTHON" "${args[@]}" 2>&1 | tee "$LOG"
-status=${PIPESTATUS[0]}
-
-results_are_valid() {
-    [ -s "$RESULTS" ] || return 1
-    command -v python3 >/dev/null 2>&1 || return 0     # cannot look inside; trust the grader
-    python3 - "$RESULTS" <<'PY'
-import json, sys
-try:
-    with open(sys.argv[1], encoding="utf-8") as fh:
-        data = json.load(fh)
-except Exception:
-    sys.exit(1)
-numeric = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
-ok = (isinstance(data, dict) and numeric(data.get("score"))
-      and isinstance(data.get("tests", []), list)
-      and all(isinstance(t, dict) for t in data.get("tests", [])))
-sys.exit(0 if ok else 1)
-PY
-}
-
-if results_are_valid; then
-    exit 0
-fi
-
-# JSON string body: printable ASCII, tab and newline only (so the file is valid UTF-8 whatever
-# the log held), then backslashes, quotes and control characters escaped.
-json_text() {
-    local s
-    s="$(printf '%s' "$1" | LC_ALL=C tr -cd '\11\12\40-\176')"
-    s="${s//\\/\\\\}"
-    s="${s//\"/\\\"}"
-    s="${s//$'\t'/\\t}"
-    s="${s//$'\n'/\\n}"
-    printf '%s' "$s"
-}
-
-if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-    reason="grading took longer than $TIME_LIMIT s and was stopped."
-elif [ "$status" -eq 126 ] || [ "$status" -eq 127 ]; then
-    reason="the grader's Python ($PYTHON) could not be started; did setup.sh finish?"
-elif [ -e "$RESULTS" ]; then
-    reason="the grader wrote a results file that is not valid Gradescope JSON (exit status $status)."
-else
-    reason="the grader stopped with exit status $status before writing any results."
-fi
-message="The autograder could not grade this submission: $reason This is a fault in the grader, not a verdict on your code; please tell the course staff."
-log_tail="$(tail -c 2000 "$LOG" 2>/dev/null)"
-output="$message"
-if [ -n "$log_tail" ]; then
-    output="$output
-
-Last lines of the grader's log:
-$log_tail"
-fi
-
-tmp="$RESULTS.tmp.$$"
-cat >"$tmp" <<EOF
-{
-  "score": 0,
-  "output": "$(json_text "$output")",
-  "output_format": "text",
-  "visibility": "visible",
-  "stdout_visibility": "hidden",
-  "tests": [
-    {
-      "name": "torchkata grader",
-      "number": "0",
-      "score": 0,
-      "max_score": $MAX_SCORE,
-      "status": "failed",
-      "output": "$(json_text "$message")",
-      "visibility": "visible"
-    }
-  ]
-}
-EOF
-mv -f "$tmp" "$RESULTS"
-echo "torchkata: wrote a fallback results.json: $reason" >&2
-exit 0
-"""
 
 
-def _fill(template: str, **values) -> str:
-    for key, value in values.items():
-        template = template.replace(f"__{key.upper()}__", str(value))
-    leftover = re.findall(r"__[A-Z_]+__", template)
-    if leftover:
-        raise AssertionError(f"unfilled placeholders: {leftover}")
-    return template
+
+# The shell scripts and the workflow are files under checker/templates/, rendered with jinja2
+# like the stub template, but with their own delimiters: Jinja's defaults collide with bash
+# (`${#array[@]}` opens a Jinja comment) and with GitHub's `${{ expression }}`.
+_SCRIPT_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+    variable_start_string="<@", variable_end_string="@>",
+    block_start_string="<%", block_end_string="%>",
+    comment_start_string="<#", comment_end_string="#>",
+    undefined=jinja2.StrictUndefined,     # a value the caller forgot is an error, never ""
+    keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, autoescape=False,
+)
+
+
+def render_template(name: str, **values) -> str:
+    """checker/templates/`name` with `values` filled in (every placeholder must get one)."""
+    return _SCRIPT_TEMPLATES.get_template(name).render(version=__version__, **values)
 
 
 def render_setup_sh(*, torch_spec: str | None = None, torch_index: str | None = None) -> str:
@@ -321,15 +173,16 @@ def render_setup_sh(*, torch_spec: str | None = None, torch_index: str | None = 
     for label, value in (("torch spec", torch_spec), ("torch index", torch_index)):
         if value and not _SAFE_SPEC.fullmatch(value):
             raise ExportError(f"the {label} {value!r} has characters a shell script would act on")
-    return _fill(SETUP_SH, version=__version__, source_dir=SOURCE_DIR, torch_spec=torch_spec,
-                 torch_index=torch_index)
+    return render_template("gradescope_setup.sh.j2", source_dir=SOURCE_DIR, torch_spec=torch_spec,
+                           torch_index=torch_index)
 
 
 def render_run_autograder(*, extra_args=(), max_score: float = 0,
                           time_limit_s: int = DEFAULT_TIME_LIMIT_S) -> str:
-    return _fill(RUN_AUTOGRADER, version=__version__, source_dir=SOURCE_DIR,
-                 extra_args=" ".join(shlex.quote(str(a)) for a in extra_args),
-                 max_score=f"{max_score:g}", time_limit=int(time_limit_s))
+    return render_template("gradescope_run_autograder.sh.j2", source_dir=SOURCE_DIR,
+                           results_format=emitters.FORMATS["gradescope"].name,
+                           extra_args=" ".join(shlex.quote(str(a)) for a in extra_args),
+                           max_score=f"{max_score:g}", time_limit=int(time_limit_s))
 
 
 def _zip_entry(name: str, executable: bool = False) -> zipfile.ZipInfo:
@@ -387,69 +240,12 @@ CLASSROOM_CAVEAT = (
     "or the Gradescope export, where learner code never sees the grader."
 )
 
-# The grading step's script. `kata grade` exits 1 when any kata fails, so its status is
-# collected rather than allowed to stop the step; checker.classroom then always sets the
-# `result` output, writing an error result when grading produced nothing readable.
-CLASSROOM_GRADE_SCRIPT = """\
-status=0
-kata grade "$TORCHKATA_EXERCISES" --format exercism --out "$RUNNER_TEMP/torchkata/results.json" $TORCHKATA_GRADE_ARGS || status=$?
-python -m checker.classroom "$RUNNER_TEMP/torchkata/results.json" --grade-status "$status" --exercises "$TORCHKATA_EXERCISES"
-"""
 
-CLASSROOM_YML = """\
-# Written by `kata export github-classroom` (torchkata __VERSION__).
-#
-# Grades exercises/ with torchkata on every push and reports the points to GitHub Classroom
-# through its grading reporter. The reporter finds the scores by the name of this workflow
-# and its job, so keep "Autograding Tests" and "run-autograding-tests" as they are, and add
-# no autograding tests in Classroom's web form: Classroom writes its own classroom.yml then.
-#
-__CAVEAT__
-#
-# TORCHKATA_INSTALL is what `pip install -e` gets: a git URL pinned to a tag or commit
-# (git+https://github.com/ORG/torchkata.git@v1#egg=torchkata) or a path inside this repo.
-# The install is editable because grading reads katas.toml, solutions/ and checker/suites/
-# from the torchkata source tree.
-name: Autograding Tests
-"on":
-  - push
-  - workflow_dispatch
-  - repository_dispatch
-permissions:
-  checks: write
-  actions: read
-  contents: read
-jobs:
-  run-autograding-tests:
-    runs-on: ubuntu-latest
-    if: github.actor != 'github-classroom[bot]'
-    timeout-minutes: 30
-    env:
-      TORCHKATA_INSTALL: "__INSTALL_SPEC__"
-      TORCHKATA_EXERCISES: "__EXERCISES__"
-      TORCHKATA_GRADE_ARGS: "__GRADE_ARGS__"
-    steps:
-      - name: Checkout code
-        uses: actions/checkout@v4
-      - name: Set up Python
-        uses: actions/setup-python@v5
-        with:
-          python-version: "__PYTHON__"
-      - name: Install torch (CPU build) and torchkata
-        run: |
-          python -m pip install torch --index-url __TORCH_INDEX__
-          python -m pip install --src "$RUNNER_TEMP/torchkata-src" -e "$TORCHKATA_INSTALL"
-      - name: Grade the katas
-        id: __RUNNER_ID__
-        run: |
-__GRADE_SCRIPT__
-      - name: Autograding Reporter
-        uses: classroom-resources/autograding-grading-reporter@v1
-        env:
-          __RESULTS_ENV__: "${{ steps.__RUNNER_ID__.outputs.result }}"
-        with:
-          runners: __RUNNER_ID__
-"""
+
+
+def classroom_grade_script() -> str:
+    """The workflow's grading step, as a bash script run from the student's repository root."""
+    return render_template("classroom_grade.sh.j2", results_format=emitters.FORMATS["exercism"].name)
 
 
 def classroom_install_spec(install_spec: str | None = None) -> str:
@@ -470,12 +266,13 @@ def render_classroom_workflow(install_spec: str, *, exercises: str = "exercises"
     for label, value in (("exercises directory", exercises), ("grade arguments", grade_args.replace(" ", ""))):
         if value and not _SAFE_SPEC.fullmatch(value):
             raise ExportError(f"the {label} {value!r} has characters a shell or YAML string would act on")
-    script = "\n".join(f"          {line}" for line in CLASSROOM_GRADE_SCRIPT.splitlines())
+    script = "\n".join(f"          {line}" for line in classroom_grade_script().splitlines())
     caveat = "\n".join(f"# {line}" for line in CLASSROOM_CAVEAT.splitlines())
-    return _fill(CLASSROOM_YML, version=__version__, caveat=caveat, install_spec=install_spec,
-                 exercises=exercises, grade_args=grade_args, python=python, torch_index=TORCH_CPU_INDEX,
-                 runner_id=CLASSROOM_RUNNER_ID, grade_script=script,
-                 results_env=f"{CLASSROOM_RUNNER_ID.upper()}_RESULTS")
+    return render_template("classroom.yml.j2", caveat=caveat, install_spec=install_spec,
+                           exercises=exercises, grade_args=grade_args, python=python,
+                           torch_index=TORCH_CPU_INDEX, runner_id=CLASSROOM_RUNNER_ID, grade_script=script,
+                           actions=CLASSROOM_ACTIONS,
+                           results_env=f"{CLASSROOM_RUNNER_ID.upper()}_RESULTS")
 
 
 def export_github_classroom(dest_dir: Path, *, install_spec: str | None = None, root: Path = ROOT,

@@ -7,6 +7,7 @@ import sys
 import zipfile
 
 import nbformat
+import pytest
 
 from checker import ROOT, authoring, manifest
 
@@ -94,3 +95,15 @@ def test_results_record_seed_and_isolation(tmp_path):
     meta = json.loads(out.read_text())["metadata"]
     assert isinstance(meta["seed"], int) and meta["isolation"]["level"] in ("namespaces+uid", "uid", "rlimits-only")
     assert all(t["status"] == "not-implemented" for k in json.loads(out.read_text())["katas"] for t in k["tests"])
+
+
+@pytest.mark.parametrize("fmt, status", [("exercism", 0), ("junit", 1), ("text", 1)])
+def test_exit_status_follows_the_format(tmp_path, fmt, status):
+    """Exercism's test-runner interface wants exit 0 whenever results were written, whatever
+    they say; the other formats keep `1` for a submission that does not pass."""
+    from checker import cli
+    out = tmp_path / "results"
+    args = ["grade", str(ROOT / "exercises"), "--kata", "gather", "--isolation", "none", "--device", "cpu",
+            "--format", fmt, "--out", str(out)]
+    assert cli.main(args) == status
+    assert out.stat().st_size > 0

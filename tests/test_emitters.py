@@ -58,12 +58,14 @@ def sample_report() -> GradeReport:
                 t(gat, "pick_per_row", Status.FAILED,
                   "pick_per_row(data, cols) returned wrong values\n"
                   "  smallest failing input: data float32 (2, 3), cols int64 (2, 1)\n"
-                  "  first mismatch at [1, 0]: expected 5.0, got 4.0"),
+                  "  first mismatch at [1, 0]: expected 5.0, got 4.0\n"
+                  "stuck? run `kata hint 04_indexing/gather`"),
                 t(gat, "gather_2d", Status.FORBIDDEN,
                   "gather_2d called torch.gather, which this kata forbids\n"
                   "  build the result from index arithmetic instead", max_score=2.0),
                 t(gat, "token_log_probs", Status.NOT_IMPLEMENTED,
-                  "token_log_probs is not implemented yet (it still raises NotImplementedError)")]),
+                  "not implemented yet: fill in token_log_probs in 04_indexing/gather.py "
+                  "(stuck? run `kata hint 04_indexing/gather`)")]),
             KataResult(gd, "Gradient descent by hand", duration_s=0.05, tests=[
                 t(gd, "sgd_step_", Status.IMPORT_ERROR, import_error),
                 t(gd, "fit_linear_regression", Status.IMPORT_ERROR, import_error)]),
@@ -162,7 +164,36 @@ def test_gradescope_structure():
     assert [s["status"] for s in summaries] == ["passed", "failed", "failed"]
     assert result["execution_time"] == 1.88
     assert result["output_format"] == "text" and result["stdout_visibility"] == "hidden"
-    assert "isolation: subprocess" in result["output"] and "no OS sandbox" in result["output"]
+    assert result["output"] == "katas solved: 1/3 · score 4/10"
+    assert result["extra_data"]["isolation"] == "subprocess" and "captured_output" not in result["extra_data"]
+
+
+def test_gradescope_students_see_no_grader_internals_and_no_kata_commands():
+    """What students read (`output` everywhere) holds their results and what happened to their
+    files; the seed, versions, devices and isolation go to `extra_data`, which they never see."""
+    from checker import manifest, runner
+    kata = manifest.get("04_indexing/gather")
+    report = GradeReport(katas=[KataResult(kata.id, kata.title, tests=[
+        runner.finish(kata, "pick_per_row", runner.verdict_of(Status.FAILED, "wrong values at [1]")),
+        runner.finish(kata, "gather_2d", runner.verdict_of(Status.NOT_IMPLEMENTED, "")),
+        runner.finish(kata, "token_log_probs", None)])], metadata={
+        "submission": "submission", "seed": 123456789, "devices": ["cpu"], "torchkata": "0.1.0",
+        "isolation": {"level": "uid", "protections": ["rlimits"], "warnings": ["no network namespace"]},
+        "rejected": ["conftest.py: files that change how Python or pytest start up are never accepted"]})
+    assert "kata hint" in emitters.to_text(report)       # the local CLI keeps its suggestions
+    result = emitters.to_gradescope(report)
+    visible = [result["output"]] + [t["output"] for t in result["tests"]]
+    for text in visible:
+        for secret in ("123456789", "seed", "uid", "rlimits", "namespace", "0.1.0", "torchkata", "kata hint",
+                       "`kata"):
+            assert secret not in text, (secret, text)
+    assert "rejected: conftest.py: files that change how Python" in result["output"]
+    outputs = {t["name"]: t["output"] for t in result["tests"] if "score" in t}
+    assert outputs[f"{kata.id}::pick_per_row"] == "failed: wrong values at [1]"
+    assert outputs[f"{kata.id}::gather_2d"] == ("not-implemented: not implemented yet: fill in gather_2d in "
+                                                f"{kata.relpath}")
+    assert result["extra_data"] == {"devices": ["cpu"], "isolation": report.metadata["isolation"],
+                                    "seed": 123456789, "submission": "submission", "torchkata": "0.1.0"}
 
 
 def test_gradescope_hidden_after_due_date_keeps_totals_visible():
@@ -296,6 +327,20 @@ def test_failed_write_keeps_the_old_file_and_cleans_up(tmp_path, monkeypatch):
         emitters.write(sample_report(), "json", out)
     assert out.read_text(encoding="utf-8") == "previous results"
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+
+
+def test_one_registry_of_formats_serves_the_cli_and_the_batch_files():
+    from checker.cli import build_parser
+    grade = build_parser()._subparsers._group_actions[0].choices["grade"]
+    [option] = [a for a in grade._actions if "--format" in a.option_strings]
+    assert list(option.choices) == list(emitters.FORMATS)
+    for name, fmt in emitters.FORMATS.items():
+        assert fmt.name == name and fmt.extension and fmt.description in option.help
+        rendered = emitters.render(report_of(Status.PASSED), name)
+        if fmt.extension == "json":
+            json.loads(rendered)
+        elif fmt.extension == "xml":
+            ET.fromstring(rendered)
 
 
 def test_unknown_format_is_refused():

