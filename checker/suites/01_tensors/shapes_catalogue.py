@@ -1,0 +1,152 @@
+"""Mistake catalogue for 01_tensors/shapes: plausible wrong answers the suite must reject, and
+correct alternatives it must accept. Each entry replaces one name of a fresh copy of the
+reference; `kata validate` grades every entry."""
+import math
+
+import torch
+
+from checker.catalogue import Catalogue
+
+catalogue = Catalogue()
+
+
+# ---------------------------------------------------------------- flatten_images
+
+@catalogue.mistake("x.view(B, -1): fails on an empty batch and on a non-contiguous one",
+                   hint="use x.flatten(1)")
+def flatten_images(x):
+    return x.view(x.shape[0], -1)
+
+
+@catalogue.mistake("x.view(B, C*H*W): view cannot merge the dims of a non-contiguous batch",
+                   hint="use reshape or flatten, which copy when they must")
+def flatten_images(x):  # noqa: F811
+    B, C, H, W = x.shape
+    return x.view(B, C * H * W)
+
+
+@catalogue.mistake("x.reshape(B, -1): cannot infer -1 for an empty batch", hint="x.flatten(1) needs no -1")
+def flatten_images(x):  # noqa: F811 - each entry replaces the graded name
+    return x.reshape(x.shape[0], -1)
+
+
+@catalogue.mistake("x.reshape(-1, C*H*W): cannot infer -1 when the images have no pixels",
+                   hint="name the batch size, or use x.flatten(1)")
+def flatten_images(x):  # noqa: F811
+    return x.reshape(-1, x.shape[1] * x.shape[2] * x.shape[3])
+
+
+@catalogue.mistake("x.flatten(): merges the batch dim too", hint="start flattening at dim 1")
+def flatten_images(x):  # noqa: F811
+    return x.flatten()
+
+
+@catalogue.mistake("moves channels last before flattening, so features come in (H, W, C) order",
+                   hint="flatten in (C, H, W) order, as the tensor already is")
+def flatten_images(x):  # noqa: F811
+    return x.permute(0, 2, 3, 1).flatten(1)
+
+
+# ---------------------------------------------------------------- add_channel_dim / remove_channel_dim
+
+@catalogue.mistake("unsqueeze(0) puts the new dim before the batch", hint="the channel dim is dim 1")
+def add_channel_dim(x):
+    return x.unsqueeze(0)
+
+
+@catalogue.mistake("unsqueeze(-1) puts the new dim last (channels-last)", hint="the channel dim is dim 1")
+def add_channel_dim(x):  # noqa: F811
+    return x.unsqueeze(-1)
+
+
+@catalogue.mistake("squeeze() drops every size-1 dim, the batch of one image included",
+                   hint="squeeze(1) drops only the channel dim")
+def remove_channel_dim(x):
+    return x.squeeze()
+
+
+@catalogue.mistake("squeeze(0) aims at the batch dim", hint="the channel dim is dim 1")
+def remove_channel_dim(x):  # noqa: F811
+    return x.squeeze(0)
+
+
+# ---------------------------------------------------------------- split_heads / merge_heads
+
+@catalogue.mistake("views straight to (B, H, T, D), without the transpose",
+                   hint="view to (B, T, H, D) first, then transpose(1, 2)")
+def split_heads(x, num_heads):
+    B, T, E = x.shape
+    if E % num_heads:
+        raise ValueError("features do not split into equal heads")
+    return x.reshape(B, num_heads, T, E // num_heads)
+
+
+@catalogue.mistake("splits the features as (D, H) instead of (H, D)",
+                   hint="head h owns the h-th block of D consecutive features")
+def split_heads(x, num_heads):  # noqa: F811
+    B, T, E = x.shape
+    if E % num_heads:
+        raise ValueError("features do not split into equal heads")
+    return x.reshape(B, T, E // num_heads, num_heads).permute(0, 3, 1, 2)
+
+
+@catalogue.mistake("no check that the features divide into heads (view raises RuntimeError instead)",
+                   hint="raise ValueError when E % num_heads != 0")
+def split_heads(x, num_heads):  # noqa: F811
+    B, T, E = x.shape
+    return x.reshape(B, T, num_heads, -1).transpose(1, 2)
+
+
+@catalogue.mistake("transpose(1, 2).view(...): view cannot merge dims of a transposed tensor",
+                   hint="use reshape, or .contiguous() before view")
+def merge_heads(x):
+    B, H, T, D = x.shape
+    return x.transpose(1, 2).view(B, T, H * D)
+
+
+@catalogue.mistake("reshapes to (B, T, H*D) without moving the heads back", hint="transpose(1, 2) first")
+def merge_heads(x):  # noqa: F811
+    B, H, T, D = x.shape
+    return x.reshape(B, T, H * D)
+
+
+@catalogue.mistake("concatenates the heads one by one in a Python loop", expect="not-vectorised",
+                   hint="one transpose and one reshape move every head at once")
+def merge_heads(x):  # noqa: F811
+    return torch.cat([x[:, h] for h in range(x.shape[1])], dim=-1)
+
+
+# ---------------------------------------------------------------- alternatives
+
+@catalogue.alternative("flatten_images with reshape(B, C*H*W), sizes spelled out")
+def flatten_images(x):  # noqa: F811
+    return x.reshape(x.shape[0], math.prod(x.shape[1:]))
+
+
+@catalogue.alternative("flatten_images as x.contiguous().view(B, C*H*W)")
+def flatten_images(x):  # noqa: F811
+    B, C, H, W = x.shape
+    return x.contiguous().view(B, C * H * W)
+
+
+@catalogue.alternative("channel dims by indexing: x[:, None] and x[:, 0]")
+def add_channel_dim(x):  # noqa: F811
+    return x[:, None]
+
+
+@catalogue.alternative("remove_channel_dim by indexing")
+def remove_channel_dim(x):  # noqa: F811
+    return x[:, 0]
+
+
+@catalogue.alternative("split_heads with unflatten")
+def split_heads(x, num_heads):  # noqa: F811
+    if x.shape[-1] % num_heads != 0:
+        raise ValueError("features do not split into equal heads")
+    return x.unflatten(-1, (num_heads, x.shape[-1] // num_heads)).transpose(1, 2)
+
+
+@catalogue.alternative("merge_heads with permute, contiguous and view")
+def merge_heads(x):  # noqa: F811
+    B, H, T, D = x.shape
+    return x.permute(0, 2, 1, 3).contiguous().view(B, T, H * D)
