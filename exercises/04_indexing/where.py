@@ -1,0 +1,170 @@
+# 04_indexing/where: torch.where: piecewise functions and safe gradients
+# Chapter 04_indexing: Indexing and selection
+#
+# `kata build` generated this file from the kata's reference solution.
+# Your job: replace each `raise NotImplementedError(...)` line with your own code. Edit only
+# those bodies; the hidden suite calls the names, signatures and docstrings exactly as they are.
+#
+#   check your work:   pytest exercises/04_indexing/where.py
+#   stuck?             kata hint 04_indexing/where NAME    (each call shows one more hint)
+#   start over:        kata reset 04_indexing/where   (your current file is backed up first)
+#
+# Forbidden calls: the checker refuses these at run time, so build the result another way.
+#   replace_above:
+#       torch.masked_fill, torch.Tensor.masked_fill, torch.Tensor.masked_fill_
+#   relu:
+#       torch.relu, torch.Tensor.relu, torch.nn.functional.relu, torch.nn.ReLU, torch.clamp,
+#       torch.Tensor.clamp, torch.clip, torch.Tensor.clip, torch.clamp_min,
+#       torch.Tensor.clamp_min, torch.maximum, torch.Tensor.maximum, torch.fmax,
+#       torch.nn.functional.threshold, torch.nn.functional.hardtanh
+#   clip:
+#       torch.clamp, torch.Tensor.clamp, torch.clip, torch.Tensor.clip, torch.clamp_min,
+#       torch.Tensor.clamp_min, torch.clamp_max, torch.Tensor.clamp_max, torch.maximum,
+#       torch.Tensor.maximum, torch.minimum, torch.Tensor.minimum, torch.fmax, torch.fmin,
+#       torch.nn.functional.hardtanh
+#   huber:
+#       torch.nn.functional.huber_loss, torch.nn.functional.smooth_l1_loss, torch.nn.HuberLoss,
+#       torch.nn.SmoothL1Loss
+
+"""torch.where: an elementwise if/else, and what it does to gradients.
+
+`torch.where(condition, a, b)` builds a new tensor that takes a's element wherever condition
+is True and b's element wherever it is False. condition is a bool tensor; a and b may be
+tensors or plain numbers, and all three broadcast to one shape. The guide's example turns
+every value above 4 into -1 and keeps the rest:
+
+    x = torch.arange(10)                # tensor([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    torch.where(x > 4, -1, x)           # tensor([0, 1, 2, 3, 4, -1, -1, -1, -1, -1])
+
+A plain Python number adapts to the tensor's dtype, so the result above is still int64, and
+a float16 x stays float16. x itself is left as it was.
+
+Piecewise functions. Anything defined "this formula here, that formula there" is one where
+call: ReLU is where(x > 0, x, 0); clipping to [low, high] is two nested wheres; the Huber loss
+is quadratic for small errors and linear for large ones. Unlike `x * (x > 0)`, where never
+multiplies the unused value by zero, so an inf in the unused place does not turn into NaN.
+
+Gradients. Backward sends each element's gradient only into the branch that element came
+from; the other branch gets exactly 0 there. For where(x > 0, x, 0) that is 1 for positive
+x and 0 elsewhere, which is ReLU's derivative (at exactly 0 the False branch wins, so 0).
+
+The trap. Both branches are computed for every element, and backward multiplies the unused
+branch's local derivative by that 0. If the local derivative is inf or NaN there, 0 * inf is
+NaN and the gradient is ruined even though the value looked fine:
+
+    x = torch.tensor([0.0, 2.0], requires_grad=True)
+    torch.where(x > 0, torch.log(x), 0.0).sum().backward()
+    x.grad                              # tensor([nan, 0.5000]): log's slope at 0 is inf
+
+The cure is a second where that first swaps the dangerous inputs for harmless ones, so the
+unused branch never sees them:
+
+    safe = torch.where(x > 0, x, 1.0)   # log(1) and its slope are finite
+    torch.where(x > 0, torch.log(safe), 0.0)
+"""
+import torch
+
+
+def replace_above(x: torch.Tensor, threshold, value) -> torch.Tensor:
+    """x with every element above `threshold` replaced by `value`.
+
+    Args:
+        x: a tensor of any shape and any real dtype.
+        threshold: a Python number; elements strictly greater than it are replaced.
+        value: a Python number; an int when x has an integer dtype.
+
+    Returns:
+        A new tensor of x's shape, dtype and device. The gradient with respect to x is 1
+        where an element was kept and 0 where it was replaced. x is not modified.
+
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: torch.masked_fill, Tensor.masked_fill, Tensor.masked_fill_ (this kata practises
+        torch.where)
+    """
+    raise NotImplementedError("04_indexing/where: replace_above is not implemented yet; stuck? run `kata hint 04_indexing/where replace_above`")
+
+
+def relu(x: torch.Tensor) -> torch.Tensor:
+    """ReLU written with torch.where: x where x > 0, else 0.
+
+    Args:
+        x: a floating-point tensor of any shape; it may hold inf and -inf.
+
+    Returns:
+        A new tensor of x's shape, dtype and device; -inf gives 0. The gradient with respect
+        to x is 1 where x > 0 and 0 elsewhere, including at exactly 0 (as torch.relu).
+        x is not modified.
+
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: torch.relu, Tensor.relu, F.relu, nn.ReLU, torch.clamp, Tensor.clamp, torch.clip,
+        Tensor.clip, torch.clamp_min, Tensor.clamp_min, torch.maximum, Tensor.maximum,
+        torch.fmax, F.threshold, F.hardtanh
+    """
+    raise NotImplementedError("04_indexing/where: relu is not implemented yet; stuck? run `kata hint 04_indexing/where relu`")
+
+
+def clip(x: torch.Tensor, low: float, high: float) -> torch.Tensor:
+    """x limited to the range [low, high] with torch.where.
+
+    Args:
+        x: a floating-point tensor of any shape.
+        low, high: Python floats with low <= high.
+
+    Returns:
+        A new tensor of x's shape, dtype and device: low where x < low, high where x > high,
+        x elsewhere. The gradient with respect to x is 1 where low <= x <= high (both ends
+        included, as torch.clamp) and 0 outside. x is not modified.
+
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: torch.clamp, Tensor.clamp, torch.clip, Tensor.clip, torch.clamp_min,
+        Tensor.clamp_min, torch.clamp_max, Tensor.clamp_max, torch.maximum, Tensor.maximum,
+        torch.minimum, Tensor.minimum, torch.fmax, torch.fmin, F.hardtanh
+    """
+    raise NotImplementedError("04_indexing/where: clip is not implemented yet; stuck? run `kata hint 04_indexing/where clip`")
+
+
+def huber(pred: torch.Tensor, target: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
+    """The elementwise Huber loss of pred against target.
+
+    With r = pred - target, each element's loss is
+        0.5 * r**2                    where |r| <= delta
+        delta * (|r| - 0.5 * delta)   where |r| > delta
+    Both pieces meet at |r| = delta with the same value and slope.
+
+    Args:
+        pred, target: floating-point tensors of the same shape, dtype and device.
+        delta: a Python float > 0, where the quadratic piece hands over to the linear one.
+
+    Returns:
+        A new tensor of pred's shape (no reduction), dtype and device. Gradients flow to
+        pred and target: with respect to pred, r where |r| <= delta and delta * sign(r)
+        beyond; with respect to target, the negative of that. Inputs are not modified.
+
+    Loops: not allowed.
+    Dtype: same as pred (float16 and bfloat16 included).
+    Forbidden: F.huber_loss, F.smooth_l1_loss, nn.HuberLoss, nn.SmoothL1Loss
+    """
+    raise NotImplementedError("04_indexing/where: huber is not implemented yet; stuck? run `kata hint 04_indexing/where huber`")
+
+
+def safe_log(x: torch.Tensor) -> torch.Tensor:
+    """log(x) where x > 0 and 0 elsewhere, with finite gradients everywhere.
+
+    Args:
+        x: a floating-point tensor of any shape without NaN; it may hold zeros, negative
+            numbers and numbers as tiny as 1e-30.
+
+    Returns:
+        A new tensor of x's shape, dtype and device: torch.log(x) for every x > 0 (tiny ones
+        included) and 0 for every x <= 0. The gradient with respect to x is 1 / x where
+        x > 0 and exactly 0 elsewhere: finite everywhere, never NaN, including at x == 0.
+        x is not modified.
+
+    Loops: not allowed.
+    Dtype: same as x (float16 and bfloat16 included).
+    Forbidden: nothing.
+    """
+    raise NotImplementedError("04_indexing/where: safe_log is not implemented yet; stuck? run `kata hint 04_indexing/where safe_log`")
