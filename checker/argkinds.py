@@ -12,6 +12,7 @@ to cast its floating tensors (the engine's float16/bfloat16 probes).
     dtype(name)     a torch.dtype (plain data cannot hold one directly)
     generator(seed) a fresh torch.Generator seeded with `seed` (on the probe's device)
     device(name)    a torch.device; "probe" means the device the probe runs on
+    meta(*shape)    an empty tensor on the meta device: shape and dtype only, no memory
 """
 from __future__ import annotations
 
@@ -56,6 +57,10 @@ def dtype(name: str) -> dict:
     return {"__arg__": "dtype", "name": name}
 
 
+def meta(*shape, dtype: str = "float32") -> dict:
+    return {"__arg__": "meta", "shape": [int(s) for s in shape], "dtype": dtype}
+
+
 def generator(seed: int) -> dict:
     return {"__arg__": "generator", "seed": int(seed)}
 
@@ -94,6 +99,8 @@ def materialise(value, device: str):
             return _build_nn(value, device)
         if kind == "dtype":
             return getattr(torch, value["name"])
+        if kind == "meta":
+            return torch.empty(value["shape"], dtype=getattr(torch, value["dtype"]), device="meta")
         if kind == "generator":
             place = device if device in ("cpu", "cuda") else "cpu"
             return torch.Generator(place).manual_seed(value["seed"])
@@ -179,6 +186,8 @@ def summary(value) -> str:
             return f"torch.{value['name']}"
         if kind == "generator":
             return f"torch.Generator().manual_seed({value['seed']})"
+        if kind == "meta":
+            return f"{value['dtype']}{value['shape']} on meta"
         if kind == "device":
             return "the probe's device" if value["name"] == "probe" else f"torch.device({value['name']!r})"
     if isinstance(value, (list, tuple)):

@@ -131,7 +131,8 @@ class Forbid(TorchFunctionMode):
             self._patches.close()
 
 
-def _aten_names(names) -> frozenset:
+@functools.lru_cache(maxsize=256)
+def _aten_names(names: frozenset) -> frozenset:
     """aten op names behind forbidden Python names: torch.gather -> gather, _gather, native_gather."""
     bases = {n.rpartition(".")[2] for n in names}
     bases = {b for b in bases if b and not b[0].isupper()}   # classes have no aten op

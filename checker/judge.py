@@ -98,7 +98,7 @@ def spec_summary(value) -> str:
 def show_value(value) -> str:
     if isinstance(value, torch.Tensor):
         return show_tensor(value)
-    if isinstance(value, dict) and value.get("__arg__") in ("nn", "dtype", "generator", "device"):
+    if isinstance(value, dict) and value.get("__arg__") in ("nn", "dtype", "generator", "device", "meta"):
         frozen = value.get("frozen")
         return argkinds.summary(value) + (f"  # frozen: {', '.join(frozen)}" if frozen else "")
     if isinstance(value, dict) and "__arg__" in value and "value" in value:
@@ -356,6 +356,13 @@ def targeted_hint(err: dict) -> str:
     return ""
 
 
+def is_stub_placeholder(err: dict) -> bool:
+    """The stub's own `raise NotImplementedError(...)` (or a bare one), not a NotImplementedError
+    that torch raises for an unsupported operation, which is a real error to report."""
+    message = str(err.get("message", ""))
+    return "NotImplementedError" in err.get("mro", []) and (not message or "is not implemented yet" in message)
+
+
 def common_verdict(name: str, got, context: str = "") -> Verdict | None:
     """Outcomes that need no reference: missing names, forbidden calls, exceptions."""
     if not isinstance(got, dict):
@@ -373,7 +380,7 @@ def common_verdict(name: str, got, context: str = "") -> Verdict | None:
             return common_verdict(name, err, context)
         if isinstance(err, dict) and "type" in err:
             mro = err.get("mro", [])
-            if "NotImplementedError" in mro:
+            if is_stub_placeholder(err):
                 return fail("not implemented yet", Status.NOT_IMPLEMENTED)
             if "KataTimeout" in mro:
                 return fail(f"{name} did not finish within the time limit{context}: look for an endless loop.",

@@ -174,8 +174,8 @@ def _mutated(snapshot) -> list[int]:
 
 
 def _shares_memory(a: torch.Tensor, b: torch.Tensor) -> bool:
-    if a.device != b.device or a.device.type == "meta":
-        return False
+    if a.device != b.device or a.device.type == "meta" or a.numel() == 0 or b.numel() == 0:
+        return False   # empty tensors all report the same null data pointer
     return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
 
 
@@ -228,7 +228,9 @@ class GuardedCall:
         guard = Forbid(self.forbidden)
         try:
             # Warnings raised by learner code would only clutter reports (or flood them).
-            with guard, warnings.catch_warnings():
+            # set_grad_enabled restores the grad mode on the way out, so learner code that leaves
+            # it off cannot change how later probes (or katas) run.
+            with guard, warnings.catch_warnings(), torch.set_grad_enabled(torch.is_grad_enabled()):
                 warnings.simplefilter("ignore")
                 return True, fn(*args, **kwargs)
         except ForbiddenCall as exc:

@@ -33,6 +33,7 @@ class TestResult:
     message: str = ""
     score: float = 0.0
     max_score: float = 1.0
+    diagnosis: str = ""               # the catalogued mistake this failure behaves like, if one
 
     @property
     def test_id(self) -> str:

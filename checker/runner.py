@@ -21,7 +21,7 @@ import torch
 
 from checker import probe
 from checker.guards import KataTimeout, time_limit
-from checker.judge import Malformed, format_error
+from checker.judge import Malformed, format_error, is_stub_placeholder
 from checker.manifest import Kata
 from checker.results import KataResult, Status, TestResult
 
@@ -200,7 +200,7 @@ class InProcess:
 
 
 def import_failure(err: dict) -> ProbeOutcome:
-    if "NotImplementedError" in err["mro"]:
+    if is_stub_placeholder(err):
         return ProbeOutcome(status=Status.NOT_IMPLEMENTED, message="not implemented yet")
     if "KataTimeout" in err["mro"]:
         return ProbeOutcome(status=Status.TIMEOUT, message=err["message"] + ": look for an endless loop at module level.")
@@ -258,8 +258,23 @@ def judge_checks(kata: Kata, checks, expected, got, trusted: bool = True) -> dic
     return verdicts
 
 
+def _add_diagnoses(kata, result, picked, checks, expected, got, seed, devices) -> None:
+    """A line naming the catalogued mistake a failing name behaves like, where exactly one does."""
+    from checker import diagnose
+    for test in result.tests:
+        if test.status not in diagnose.DIAGNOSED:
+            continue
+        mine = [i for i, c in enumerate(checks) if c.name == test.name]
+        line = diagnose.diagnose(kata, test.name, [picked[i] for i in mine], [expected[i] for i in mine],
+                                 [got[i] for i in mine], seed, devices)
+        if line:
+            test.diagnosis = line
+            body, _, stuck = test.message.rpartition("\nstuck? ")
+            test.message = f"{body}\n  {line}\nstuck? {stuck}" if body else f"{test.message}\n  {line}"
+
+
 def grade_kata(kata: Kata, target: Target, executor, *, seed: int = 0, devices=("cpu",),
-               names: list[str] | None = None) -> KataResult:
+               names: list[str] | None = None, diagnose: bool = True) -> KataResult:
     started = time.perf_counter()
     the_plan = plan(kata, seed, tuple(devices))
     picked = [i for i, c in enumerate(the_plan.checks) if names is None or c.name in names]
@@ -279,6 +294,8 @@ def grade_kata(kata: Kata, target: Target, executor, *, seed: int = 0, devices=(
             position += len(check.specs)
         verdicts = judge_checks(kata, checks, expected, got, getattr(executor, "trusted_results", True))
         result.tests = [finish(kata, name, verdicts.get(name, NO_CHECK)) for name in graded]
+        if diagnose:
+            _add_diagnoses(kata, result, picked, checks, expected, got, seed, devices)
     result.duration_s = time.perf_counter() - started
     return result
 

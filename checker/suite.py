@@ -35,7 +35,7 @@ import torch
 
 from checker import argkinds
 from checker import judge as J
-from checker.argkinds import device, dtype, generator, nn_model, param, strided, transposed  # noqa: F401 - suite API
+from checker.argkinds import device, dtype, generator, meta, nn_model, param, strided, transposed  # noqa: F401 - suite API
 from checker.judge import Verdict, common_verdict, fail
 from checker.results import Status
 

@@ -39,11 +39,11 @@ def stochastic_seeds(count: int, start: int = 1) -> range:
     return range(start, start + count)
 
 
-def grade_variant(kata: manifest.Kata, variant, executor, devices=("cpu",)):
+def grade_variant(kata: manifest.Kata, variant, executor, devices=("cpu",), diagnose: bool = False):
     """The kata graded on a fresh reference copy with one catalogue entry applied."""
     module = catalogues.apply(kata.solution_path, variant, f"torchkata_variant_{kata.id.replace('/', '_')}")
     target = runner.Target(str(kata.catalogue_path), namespace=module)
-    return runner.grade_kata(kata, target, executor, devices=devices)
+    return runner.grade_kata(kata, target, executor, devices=devices, diagnose=diagnose)
 
 
 def mistake_caught(variant, result) -> bool:
@@ -63,7 +63,8 @@ def validate_kata(kata: manifest.Kata, *, reseeds: int = 20, devices=("cpu",)) -
         return report
     executor = runner.InProcess()
     reference = runner.reference_for(kata)
-    grade = lambda target, **kw: runner.grade_kata(kata, target, executor, devices=devices, **kw)  # noqa: E731
+    grade = lambda target, **kw: runner.grade_kata(kata, target, executor, devices=devices,  # noqa: E731
+                                                   diagnose=False, **kw)
 
     result = grade(runner.Target(str(kata.solution_path), namespace=reference))
     report.reference_ok = result.passed
