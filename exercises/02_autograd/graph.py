@@ -107,13 +107,13 @@ def grad_fn_names(model: torch.nn.Module, x: torch.Tensor) -> list:
         x: the model's input; it may or may not require grad.
 
     Returns:
-        A list of str. Call the model once, out = model(x), then walk the graph from
+        A list of str. Call the model, out = model(x), then walk the graph from
         out.grad_fn: list a node's name, then walk each entry of its `next_functions` in
         order, depth first. Skip entries that are None (inputs that need no gradient), and
         list every node only once, the first time it is reached (a tensor used twice feeds
         the same node into two places). A node's name is `type(node).__name__`, such as
         'MulBackward0' or 'AccumulateGrad'. If out has no grad_fn (nothing in it requires
-        grad), the list is empty. Neither the model's parameters nor x are modified.
+        grad), the list is empty. x is not modified.
 
     Loops: allowed (walking a graph visits one node at a time; no tensor arithmetic here).
     Forbidden: nothing.
