@@ -367,6 +367,10 @@ def common_verdict(name: str, got, context: str = "") -> Verdict | None:
     """Outcomes that need no reference: missing names, forbidden calls, exceptions."""
     if not isinstance(got, dict):
         raise Malformed("a probe reply that is not a dict")
+    if got.get("grad_mode_changed"):
+        return fail(f"{name} returned{context} with autograd's grad mode switched, so every later forward "
+                    f"pass in the program would behave differently. Switch it only inside `with torch.no_grad():` "
+                    f"(or inference_mode), which restores it even when an exception is raised.")
     if "missing" in got:
         return fail(f"{name} is not defined in your file: keep the name from the stub.", Status.ERROR)
     if "not_module" in got:

@@ -223,14 +223,14 @@ class GuardedCall:
     def __init__(self, forbidden, filename):
         self.forbidden = forbidden
         self.filename = filename
+        self.changed_grad_mode = False   # some call returned with autograd's grad mode flipped
 
     def __call__(self, fn, *args, **kwargs):
         guard = Forbid(self.forbidden)
+        grad_mode = torch.is_grad_enabled()
         try:
             # Warnings raised by learner code would only clutter reports (or flood them).
-            # set_grad_enabled restores the grad mode on the way out, so learner code that leaves
-            # it off cannot change how later probes (or katas) run.
-            with guard, warnings.catch_warnings(), torch.set_grad_enabled(torch.is_grad_enabled()):
+            with guard, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return True, fn(*args, **kwargs)
         except ForbiddenCall as exc:
@@ -241,6 +241,12 @@ class GuardedCall:
             if guard.hits:  # the learner caught ForbiddenCall and carried on
                 return False, {"forbidden": guard.hits[0]}
             return False, {"error": describe_exception(exc, self.filename)}
+        finally:
+            # Learner code that leaves grad mode off must not change how later probes (or katas)
+            # run: note it, and restore it. The C call bypasses the forbidden-call guard.
+            if torch.is_grad_enabled() != grad_mode:
+                self.changed_grad_mode = True
+                torch._C._set_grad_enabled(grad_mode)
 
 
 def _call(ns, spec, run) -> dict:
@@ -407,6 +413,8 @@ def run_probes(ns, specs: list[dict], filename: str | None = None) -> list[dict]
                 results.append(_KINDS[spec["kind"]](ns, spec, run))
             except (ForbiddenCall, Exception) as exc:  # noqa: BLE001 - e.g. learner object broke describe()
                 results.append({"error": describe_exception(exc, filename)})
+            if run.changed_grad_mode and isinstance(results[-1], dict):
+                results[-1]["grad_mode_changed"] = True
     current_target[0] = ""
     return results
 

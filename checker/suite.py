@@ -336,6 +336,8 @@ class Suite:
             return (f"{J.format_call(name, argnames, case.args)}\n  smallest failing input (case {number} of "
                     f"{total}{about}, on {device}):\n{J.format_inputs(argnames, case.args)}\n")
 
+        if isinstance(res, dict) and res.get("grad_mode_changed"):
+            return fail(f"{header()}{common_verdict(name, res).message}")
         if case.raises is not None:   # the spec says this input must raise
             err = res.get("error") if isinstance(res, dict) else None
             if isinstance(err, dict) and case.raises.__name__ in err.get("mro", []):
