@@ -244,10 +244,15 @@ def judge_checks(kata: Kata, checks, expected, got, trusted: bool = True) -> dic
     Results from a sandboxed child are untrusted: if they do not have the shape a judge
     expects, that is the submission's failure, never the grader's crash."""
     verdicts: dict[str, object] = {}
+    if len(got) != len(checks):
+        got = list(got) + [[]] * (len(checks) - len(got))
     for check, exp, res in zip(checks, expected, got):
         if verdicts.get(check.name) is not None:
             continue
         try:
+            # The structure first: one reply per probe, each a dict, before any judge zips them.
+            if not isinstance(res, list) or len(res) != len(exp) or not all(isinstance(r, dict) for r in res):
+                raise Malformed(f"{len(res) if isinstance(res, list) else 'no'} replies for {len(exp)} probes")
             verdicts[check.name] = check.judge(exp, res)
         except Malformed as exc:
             verdicts[check.name] = verdict_of(Status.FAILED, f"your code's answer could not be read: {exc}.")
