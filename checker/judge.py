@@ -457,7 +457,8 @@ def compare_after(exp_after, got_after, labels, rtol, atol, context: str = "") -
         if problem:
             return problem + context
         if e["grad"] is not None and g["grad"] is None:
-            return f"{label}.grad became None; zero it in place instead (p.grad.zero_())."
+            return (f"{label}.grad is None after the call, but it should be a tensor; to clear a gradient, "
+                    f"zero it in place (p.grad.zero_()) rather than setting it to None.")
         if e["grad"] is not None:
             problem = compare_tensor(raw(e["grad"]), raw(g["grad"]), f"{label}.grad after the call", rtol, atol)
             if problem:

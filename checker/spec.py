@@ -92,7 +92,8 @@ def parse_forbidden(text: str) -> tuple[str, ...]:
     if text.lower() in _NOTHING:
         return ()
     # "a, b and c (why)": drop the parenthesised reasons, then split on commas and "and".
-    text = re.sub(r"\([^)]*\)", "", text)
+    while re.search(r"\([^()]*\)", text):   # innermost first, so "(x.backward() too)" goes whole
+        text = re.sub(r"\([^()]*\)", "", text)
     parts = re.split(r",|\band\b", text)
     return tuple(expand_call_name(p) for p in parts if p.strip())
 
