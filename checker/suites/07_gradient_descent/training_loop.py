@@ -6,10 +6,10 @@ trained leaves (still leaves, still requiring grad, .grad zeroed in place, which
 the slopes came from backward()). The usual in-place ladder follows with more cases.
 
 The learning-rate answers are checked against the loop itself: lr_regime's messages show the
-distance to the minimum step by step for the rate asked about, largest_stable_lr's run plain
-gradient descent (here, in the judge) just below and just above the learner's rate, and
-train_linear_regression is run at 0.9 and 1.1 times the largest stable rate, where the
-reference's history must shrink and grow (a premise the judge asserts).
+distance to the minimum step by step for the rate asked about, and largest_stable_lr's run plain
+gradient descent (here, in the judge) just below and just above the learner's rate. The loop
+itself is also run at 0.9 and 1.1 times the largest stable rate, where a slip in the update
+shows most: every step's error is multiplied by nearly 1 in size there.
 """
 import math
 
@@ -103,17 +103,15 @@ def train_linear_regression(g):
     X, y = line_data(g, 10, 1)
     edge_X, edge_y = line_data(g, 12, 2, torch.float64)
     edge = stable_rate(edge_X)
-    runs = [((X, y, *start(g, 1), 0.1, 20), FLOAT32_TRAJECTORY, None),
-            ((edge_X, edge_y, *start(g, 2, torch.float64), 0.9 * edge, 30), FLOAT64_TRAJECTORY, "shrinks"),
-            ((edge_X, edge_y, *start(g, 2, torch.float64), 1.1 * edge, 30), FLOAT64_TRAJECTORY, "grows")]
+    runs = [((X, y, *start(g, 1), 0.1, 20), FLOAT32_TRAJECTORY),
+            ((edge_X, edge_y, *start(g, 2, torch.float64), 0.9 * edge, 30), FLOAT64_TRAJECTORY),
+            ((edge_X, edge_y, *start(g, 2, torch.float64), 1.1 * edge, 30), FLOAT64_TRAJECTORY)]
     names = ["X", "y", "W", "b", "lr", "steps"]
 
     def judge(expected, got):
-        for (args, tolerance, premise), exp, res in zip(runs, expected, got):
+        for (args, tolerance), exp, res in zip(runs, expected, got):
             shown = f"{J.format_call('train_linear_regression', names, args)}\n{J.format_inputs(names, args)}\n  "
             wanted, steps = exp["output"]["items"], args[-1]
-            if premise is not None and (wanted[-1] < wanted[0]) != (premise == "shrinks"):
-                raise AssertionError(f"suite premise: at this rate the loss should have {premise}")
             had = float_list(res.get("output"), steps)
             if had is None:
                 return shown + (J.compare(exp["output"], res.get("output"), "the result")
@@ -132,7 +130,7 @@ def train_linear_regression(g):
                 return shown + problem
         return None
 
-    return [call("train_linear_regression", *args, inplace=True) for args, _, _ in runs], judge
+    return [call("train_linear_regression", *args, inplace=True) for args, _ in runs], judge
 
 
 @suite.function(inplace=True, grad=False)
