@@ -45,11 +45,11 @@ def block_grow(g, batch=2, tokens=3, head_dim=2):
 
 
 # Through two residual sublayers with unit-variance random weights the gradients reach a few
-# hundred, and float32 rounding then leaves errors of up to 4e-4 against a float64 computation
-# even in entries near 0 (measured over 40 seeds of these shapes), so two correct codes that
-# batch or order the work differently can disagree by that much. A wrong wiring is off by tens
+# hundred, and float32 rounding then leaves errors of up to 8e-4 against a float64 computation
+# even in entries near 0 (measured over 60 seeds of these shapes), so two correct codes that
+# batch or order the work differently can disagree by twice that. A wrong wiring is off by tens
 # of percent of those magnitudes, so these tolerances still tell them apart.
-@suite.module(grow=block_grow, children=SUBMODULES, rtol=1e-4, atol=1e-3)
+@suite.module(grow=block_grow, children=SUBMODULES, rtol=1e-4, atol=3e-3)
 def DecoderBlock(g):
     yield block(g, 1, 4, 8, 1, 1)                      # one token: attention can only see itself
     yield block(g, 2, 4, 16, 0, 3)                     # an empty batch
