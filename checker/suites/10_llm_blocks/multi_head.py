@@ -22,7 +22,11 @@ def mha_grow(g, batch=2, tokens=3, heads=2, head_dim=2):
     return attend(g, heads, head_dim, batch, tokens, True)
 
 
-@suite.module(grow=mha_grow, children=PROJECTIONS, attributes=("num_heads", "head_dim"))
+# The random state_dict's unit-variance weights give outputs and gradients up to ~30, where
+# float32 rounding leaves errors of up to 1.8e-5 against a float64 computation (measured over
+# 60 seeds of these shapes); two correct codes (SDPA, a hand-written softmax, einsum) can then
+# differ by twice that. A wrong split, merge or scale is off by 0.1 or more.
+@suite.module(grow=mha_grow, children=PROJECTIONS, attributes=("num_heads", "head_dim"), rtol=1e-5, atol=1e-4)
 def MultiHeadAttention(g):
     yield attend(g, 1, 4, 1, 1)                          # one head, one token
     yield attend(g, 2, 4, 0, 3)                          # an empty batch
