@@ -77,12 +77,13 @@ def _nested(t: torch.Tensor, digits: int, summarise: bool, indent: int) -> str:
     return "[" + separator.join(parts) + "]"
 
 
-def show_tensor(t: torch.Tensor, digits: int = 4) -> str:
+def show_tensor(t: torch.Tensor, digits: int = 4, column: int = 0) -> str:
     """A tensor as `tensor([...])`, written here rather than by Tensor.__repr__, whose print
-    options are global to the process (two grading threads would garble each other's text)."""
+    options are global to the process (two grading threads would garble each other's text).
+    column: where the text starts on its line, so nested rows line up under the first one."""
     t = t.detach().cpu()
     summarise = t.numel() > _THRESHOLD
-    body = _nested(t, digits, summarise, 20)
+    body = _nested(t, digits, summarise, column + len("tensor(["))
     extra = []
     if t.dtype not in (torch.float32, torch.int64, torch.bool):
         extra.append(f"dtype={t.dtype}")
@@ -95,14 +96,14 @@ def spec_summary(value) -> str:
     return argkinds.summary(value)
 
 
-def show_value(value) -> str:
+def show_value(value, column: int = 0) -> str:
     if isinstance(value, torch.Tensor):
-        return show_tensor(value)
+        return show_tensor(value, column=column)
     if isinstance(value, dict) and value.get("__arg__") in ("nn", "dtype", "generator", "device", "meta"):
         frozen = value.get("frozen")
         return argkinds.summary(value) + (f"  # frozen: {', '.join(frozen)}" if frozen else "")
     if isinstance(value, dict) and "__arg__" in value and "value" in value:
-        return show_value(value["value"]) + ("  # non-contiguous" if argkinds.is_non_contiguous(value) else "")
+        return show_value(value["value"], column) + ("  # non-contiguous" if argkinds.is_non_contiguous(value) else "")
     if isinstance(value, (list, tuple, dict)) and argkinds.tensor_leaves(value, ""):
         return argkinds.summary(value)
     return repr(value)
@@ -113,21 +114,22 @@ def format_call(name: str, argnames, args) -> str:
     return f"{name}({', '.join(parts)})"
 
 
-def _input_lines(name: str, value) -> list[tuple[str, str]]:
+def _input_lines(name: str, value, column: int) -> list[tuple[str, str]]:
     """One (label, text) per argument; a list or tuple of tensors gets a line per item, and a
     leaf with a preset .grad shows that gradient too (what an in-place update starts from)."""
     if isinstance(value, (list, tuple)) and value and all(argkinds.tensor_leaves(v, "") for v in value):
-        return [line for i, v in enumerate(value) for line in _input_lines(f"{name}[{i}]", v)]
+        return [line for i, v in enumerate(value) for line in _input_lines(f"{name}[{i}]", v, column)]
     if isinstance(value, dict) and value.get("__arg__") == "param":
         grad = value.get("grad")
-        return [(name, show_value(value["value"]) + "  # leaf, requires_grad"),
-                (f"{name}.grad", show_tensor(grad) if grad is not None else "None")]
-    return [(name, show_value(value))]
+        return [(name, show_value(value["value"], column) + "  # leaf, requires_grad"),
+                (f"{name}.grad", show_tensor(grad, column=column) if grad is not None else "None")]
+    return [(name, show_value(value, column))]
 
 
 def format_inputs(argnames, args) -> str:
-    lines = [line for n, a in zip(argnames, args) for line in _input_lines(n, a)]
-    width = max((len(label) for label, _ in lines), default=0)
+    width = max((len(label) for n, a in zip(argnames, args) for label, _ in _input_lines(n, a, 0)), default=0)
+    column = 4 + width + 3            # "    <label> = "
+    lines = [line for n, a in zip(argnames, args) for line in _input_lines(n, a, column)]
     return "\n".join(f"    {label.ljust(width)} = {text}" for label, text in lines)
 
 
@@ -226,8 +228,8 @@ def compare_tensor(expected: dict, got, where: str, rtol=None, atol=None) -> str
         return None
     report, digits = _gap_report(exp_t, got_t, rtol, atol)
     return (f"{where} has the wrong values.\n"
-            f"  expected: {show_tensor(exp_t, digits)}\n"
-            f"  got:      {show_tensor(got_t, digits)}\n"
+            f"  expected: {show_tensor(exp_t, digits, column=12)}\n"
+            f"  got:      {show_tensor(got_t, digits, column=12)}\n"
             f"  {report}")
 
 

@@ -467,7 +467,7 @@ def _judge_module(name, number, total, case, device, exp, res, children, rtol, a
         return fail(header + "  load_state_dict failed: " + str(res["load_error"]))
     if not case.inputs:
         return None
-    inputs = "\n".join(f"    input = {J.show_value(a)}" for a in case.inputs)
+    inputs = "\n".join(f"    input = {J.show_value(a, column=12)}" for a in case.inputs)
     header += f"  after loading the reference's state_dict, forward on:\n{inputs}\n"
     if "output" not in res:
         raise J.Malformed("a module reply without its output")

@@ -200,7 +200,7 @@ def Dropout(g):
         evaluated, trained = got[0], got[1:]
         problem = J.compare(expected[0]["output"], evaluated["output"], "the output")
         if problem:   # checked first: it is the typical Dropout mistake, so name the cause
-            return show(f"Dropout(0.3) after .eval(), forward on:\n    input = {J.show_tensor(small)}",
+            return show(f"Dropout(0.3) after .eval(), forward on:\n    input = {J.show_tensor(small, column=12)}",
                         problem + "\n  In eval mode Dropout must return its input unchanged. Test "
                         "self.training (an attribute that .train() and .eval() set), not self.train "
                         "(a method, always truthy).")
