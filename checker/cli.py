@@ -118,28 +118,29 @@ def cmd_check(args) -> int:
 
 
 def cmd_watch(args) -> int:
-    """Re-check a kata whenever its file is saved (polling: no extra dependency)."""
+    """Re-check a kata the moment its file is saved (file-system notification, or a poll)."""
+    from checker.watching import file_changes
     root = Path(args.dir)
     katas = [_kata_or_exit(args.kata)] if args.kata else list(manifest.load())
-    seen: dict[Path, float] = {}
-    print(f"watching {len(katas)} kata file(s) under {root}/ (Ctrl-C to stop)")
+    by_path = {(root / k.relpath).resolve(): k for k in katas}
+    print(f"watching {len(katas)} kata file(s) under {root}/ (Ctrl-C to stop)", flush=True)
+
+    def check(kata, path):
+        print(f"\n--- {time.strftime('%H:%M:%S')} {path}", flush=True)
+        _print_result(_grade_in_process([kata], root, args.device)[0])
+        sys.stdout.flush()
+
     rounds = 0
     try:
+        if args.kata:   # the named kata is checked once at the start, then on every save
+            rounds += 1
+            check(katas[0], root / katas[0].relpath)
+        changes = file_changes(list(by_path), poll_interval=args.interval, force_poll=args.poll)
         while args.rounds is None or rounds < args.rounds:
             rounds += 1
-            for kata in katas:
-                path = root / kata.relpath
-                try:
-                    mtime = path.stat().st_mtime
-                except FileNotFoundError:
-                    continue
-                if seen.get(path) != mtime:
-                    first = path not in seen
-                    seen[path] = mtime
-                    if not first or args.kata:
-                        print(f"\n--- {time.strftime('%H:%M:%S')} {path}")
-                        _print_result(_grade_in_process([kata], root, args.device)[0])
-            time.sleep(args.interval)
+            for path in sorted(next(changes)):
+                if path.is_file():
+                    check(by_path[path], path)
     except KeyboardInterrupt:
         print()
     return 0
@@ -295,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("watch", cmd_watch, "re-check katas each time you save")
     p.add_argument("kata", nargs="?", help="only this kata (default: all)")
     p.add_argument("--dir", default=str(ROOT / "exercises"))
-    p.add_argument("--interval", type=float, default=0.5, help="seconds between file checks")
+    p.add_argument("--poll", action="store_true", help="poll for changes instead of file-system notification")
+    p.add_argument("--interval", type=float, default=0.5, help="with --poll: seconds between file checks")
     p.add_argument("--rounds", type=int, default=None, help=argparse.SUPPRESS)  # tests stop the loop
     device(p)
 

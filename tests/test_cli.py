@@ -93,3 +93,32 @@ def test_reset_backs_up_the_learners_work(monkeypatch, tmp_path, capsys):
 def test_build_check_reports_fresh_stubs(capsys):
     assert cli.main(["build", "--check"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mode", ["notify", "poll"])
+def test_watch_grades_again_when_the_file_is_saved(tmp_path, mode):
+    """A real `kata watch` process: it checks the stub at start, then again when a solution is
+    saved over it, and prints the new verdict (no timing is asserted: that is benchmarks/)."""
+    import subprocess
+    import sys
+    import time
+    from checker import ROOT, authoring
+    stub = tmp_path / GATHER.relpath
+    stub.parent.mkdir(parents=True)
+    stub.write_text(authoring.render_stub(GATHER, GATHER.solution_path.read_text()))
+    args = [sys.executable, "-m", "checker", "watch", GATHER.id, "--dir", str(tmp_path), "--rounds", "2"]
+    if mode == "poll":
+        args += ["--poll", "--interval", "0.05"]
+    watcher = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        seen = ""
+        while "✗ 04_indexing/gather" not in seen:
+            line = watcher.stdout.readline()
+            assert line, seen
+            seen += line
+        time.sleep(0.3)   # the observer is running once the first verdict is out; let it settle
+        stub.write_text(GATHER.solution_path.read_text())
+        rest, _ = watcher.communicate(timeout=120)
+    finally:
+        watcher.kill()
+    assert "✓ 04_indexing/gather" in rest, seen + rest
