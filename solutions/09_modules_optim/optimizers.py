@@ -60,8 +60,8 @@ class Optimizer:
 
     Optimizer(params): params is any iterable of tensors (a list, or a generator such as
     model.parameters()), each a leaf with requires_grad=True. They are kept, in order, in a list
-    `self.params` that can be walked at every step; the attribute `self.state` starts as an empty
-    dict, where subclasses may keep per-parameter state keyed by the parameter.
+    `self.params` that can be walked at every step. A dict `self.state`, keyed by parameter, is
+    a convenient home for the per-parameter state of the subclasses.
 
     Raises ValueError if params is empty.
 
@@ -116,7 +116,6 @@ class SGD(Optimizer):
         p = p - lr * g.
     Parameters with no grad are skipped and their buffer does not change. Over any number of
     steps the parameters follow torch.optim.SGD with the same arguments (dampening 0).
-    Parameters stay leaves with requires_grad=True.
 
     Loops: allowed over the parameters (never over the elements of one tensor).
     Forbidden: torch.optim.
@@ -175,7 +174,7 @@ class Adam(Optimizer):
         p = p - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps)
     t, m and v are kept per parameter. Parameters with no grad are skipped, and their t, m and v
     do not change. Over any number of steps the parameters follow torch.optim.Adam with the
-    same arguments. Parameters stay leaves with requires_grad=True.
+    same arguments.
 
     Loops: allowed over the parameters (never over the elements of one tensor).
     Forbidden: torch.optim.
@@ -226,8 +225,7 @@ class AdamW(Adam):
     step(): for every parameter p whose p.grad is not None, first p = p * (1 - lr * weight_decay),
     then Adam's update with the gradient p.grad alone (no weight_decay * p term). Parameters with
     no grad are skipped: not decayed, not moved, state unchanged. Over any number of steps the
-    parameters follow torch.optim.AdamW with the same arguments. Parameters stay leaves with
-    requires_grad=True.
+    parameters follow torch.optim.AdamW with the same arguments.
 
     Loops: allowed over the parameters (never over the elements of one tensor).
     Forbidden: torch.optim.
