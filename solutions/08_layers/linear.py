@@ -72,8 +72,7 @@ class Linear(nn.Module):
 
     Linear(in_features, out_features, bias=True) has:
         weight: an nn.Parameter of shape (out_features, in_features);
-        bias:   an nn.Parameter of shape (out_features,), or, with bias=False, no bias at all
-                (registered as None, so self.bias exists and is None).
+        bias:   an nn.Parameter of shape (out_features,), or, with bias=False, no bias at all.
     Its state_dict keys are exactly those of nn.Linear: "weight" and "bias" ("weight" alone
     with bias=False). The attributes in_features and out_features hold the two sizes.
 

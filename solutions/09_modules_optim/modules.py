@@ -124,7 +124,7 @@ class MLP(nn.Module):
         layers:  an nn.ModuleList of nn.Linear(sizes[i], sizes[i + 1]), one per consecutive
                  pair, so the state_dict keys are layers.0.weight, layers.0.bias, layers.1.weight,
                  ... and nothing else;
-        a dropout with probability `dropout`, as a registered submodule (nn.Dropout).
+        dropout: an nn.Dropout(dropout) submodule, registered, so .train() and .eval() reach it.
 
     forward(x): x of shape (*, sizes[0]) -> shape (*, sizes[-1]). Every layer but the last is
     followed by ReLU and then the dropout; the last layer's output is returned as it is. The

@@ -28,6 +28,7 @@ def linear(g):
     yield linear_case(g)                                                   # (B, T, in)
     yield Case(g.randn(0, 3), g.randn(2, 3), g.randn(2))                   # an empty batch
     yield Case(g.randn(2, 0), g.randn(3, 0), g.randn(3))                   # in_features 0: the bias alone
+    yield Case(g.randn(2, 0), g.randn(3, 0))                               # ... and without a bias, zeros
     yield Case(g.randn(2, 5, 4, dtype=torch.float64), g.randn(3, 4, dtype=torch.float64),
                g.randn(3, dtype=torch.float64))
     yield Case(transposed(g.randn(6, 4)), transposed(g.randn(3, 4)), strided(g.randn(3)))

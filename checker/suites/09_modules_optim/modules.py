@@ -44,6 +44,10 @@ def LinearRegressionModel(g):  # noqa: F811 - a second check of the same graded 
     seed = g.integer(0, 2**31 - 1)
 
     def judge(expected, got):
+        children = got[0].get("children")
+        if isinstance(children, list) and children != expected[0]["children"]:
+            return (f"LinearRegressionModel(5, 3) has the submodules {[tuple(c) for c in children]}, but it should "
+                    f"have exactly one: ('linear_layer', 'Linear').")
         key = same_state(expected[0], got[0])
         if key:
             return (f"LinearRegressionModel(5, 3) built after torch.manual_seed({seed})\n  its initial {key} differs "
@@ -153,7 +157,7 @@ def mlp_grow(g, batch=2, tokens=3, features=4):
     return ModuleCase(([features, 8, 3],), inputs=(g.randn(batch, tokens, features),))
 
 
-@suite.module(grow=mlp_grow, children={"layers": "ModuleList"})
+@suite.module(grow=mlp_grow, children={"layers": "ModuleList", "dropout": "Dropout"})
 def MLP(g):  # noqa: F811 - after the behaviour check, whose messages name the cause
     yield ModuleCase(([1, 1],), inputs=(g.randn(1, 1),))                            # one layer, no ReLU
     yield ModuleCase(([4, 8, 2],), inputs=(g.randn(4),))
