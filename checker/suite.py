@@ -130,8 +130,12 @@ class ModuleCase:
 # Probe builders for custom checks
 # ---------------------------------------------------------------------------------------------
 
-def call(target: str, *args, seed: int | None = None, grad: bool = False, inplace: bool = False) -> dict:
-    return {"kind": "call", "target": target, "args": list(args), "seed": seed, "grad": grad, "inplace": inplace}
+def call(target: str, *args, seed: int | None = None, grad: bool = False, inplace: bool = False,
+         raises: type | None = None) -> dict:
+    """A call probe for a custom check. raises=ValueError: the spec says this call must raise it;
+    the check then fails unless it does, and the judge sees the raised error's description."""
+    return {"kind": "call", "target": target, "args": list(args), "seed": seed, "grad": grad, "inplace": inplace,
+            "raises": raises.__name__ if raises else None}
 
 
 def construct(target: str, *init_args, inputs=(), train=True, state_dict=None, grad=False,
@@ -235,7 +239,11 @@ class Suite:
 
                 def judge(expected, got):
                     for i, g in enumerate(got):
-                        verdict = common_verdict(name, g, f" on {devices[i // n]}")
+                        wanted = placed[i].get("raises")
+                        if wanted:
+                            verdict = _expected_error(name, g, wanted, placed[i])
+                        else:
+                            verdict = common_verdict(name, g, f" on {devices[i // n]}")
                         if verdict:
                             return verdict
                     for d in range(len(devices)):
@@ -423,6 +431,24 @@ class Suite:
             return None
 
         return Check(name, specs, judge)
+
+
+def _expected_error(name: str, res: dict, wanted: str, spec: dict) -> Verdict | None:
+    """A probe the spec says must raise `wanted`: None when it did, else what went wrong."""
+    err = res.get("error")
+    if isinstance(err, dict) and wanted in err.get("mro", []):
+        return None
+    verdict = common_verdict(name, res)
+    if verdict and verdict.status in (Status.NOT_IMPLEMENTED, Status.FORBIDDEN, Status.TIMEOUT):
+        return verdict
+    what = f"raised {err['type']}" if isinstance(err, dict) and "type" in err else "returned normally"
+    call_text = J.format_call(spec["target"], [f"arg{i}" for i in range(len(spec["args"]))], spec["args"])
+    return fail(f"{call_text}\n  it should raise {wanted} for this input, but it {what}.")
+
+
+def judge_opcount(name: str, res, labels: list[str]) -> Verdict | None:
+    """The op-count verdict for a probe built by Suite._opcount_spec (public for custom checks)."""
+    return _judge_opcount(name, res, labels)
 
 
 def _judge_opcount(name: str, res, labels: list[str]) -> Verdict | None:

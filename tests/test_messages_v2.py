@@ -1,5 +1,6 @@
 """The messages and limits that authoring v2 promises, each shown on a real failing submission."""
 import re
+import types
 
 import torch
 
@@ -137,3 +138,29 @@ def test_a_method_delta_changes_only_that_method_and_super_still_works():
     assert isinstance(layer.normalized_shape, list) and isinstance(layer.weight, torch.nn.Parameter)
     assert layer.forward is not None and validate.mistake_caught(entry, runner.grade_kata(
         LAYERNORM, runner.Target("x", namespace=module), runner.InProcess()))
+
+
+def test_a_custom_check_can_demand_an_exception():
+    from checker import probe
+    from checker.suite import Suite, call
+    suite = Suite()
+
+    @suite.check()
+    def positive(g):
+        return [call("positive", -1.0, raises=ValueError), call("positive", 2.0)], lambda exp, got: None
+
+    def strict(x):
+        if x < 0:
+            raise ValueError("negative")
+        return x
+
+    def lenient(x):
+        return x
+
+    [check] = suite.plan(types.SimpleNamespace(positive=strict))
+    for learner, passes in ((strict, True), (lenient, False)):
+        got = probe.run_probes(types.SimpleNamespace(positive=learner), check.specs)
+        verdict = check.judge([None] * len(got), got)
+        assert (verdict is None) == passes
+        if not passes:
+            assert "should raise ValueError" in verdict.message
