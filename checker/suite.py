@@ -499,9 +499,10 @@ def _judge_module(name, number, total, case, device, exp, res, children, rtol, a
         raise J.Malformed("a module reply without its output")
     problem = J.compare(exp["output"], res["output"], "the output", rtol, atol)
     if problem:
-        if not case.train:
-            problem += ("\n  The module was in eval mode: layers such as dropout must do nothing there "
-                        "(check self.training).")
+        children = " ".join(t for _, t in res.get("children") or [] if isinstance(t, str))
+        if not case.train and ("Dropout" in children or "Dropout" in name):
+            problem += ("\n  The module was in eval mode: dropout must do nothing there "
+                        "(check self.training, which .train() and .eval() set).")
         return fail(f"{header}  {problem}")
     if res.get("mutated"):
         return fail(f"{header}  forward modified its input in place.")
