@@ -35,64 +35,50 @@ def output_shapes(model, input_shape):  # noqa: F811 - each entry is separate
     return shapes
 
 
-@catalogue.mistake("hooks every module from model.named_modules(), the model itself included",
-                   hint="only the direct children: model.named_children()")
-def output_shapes(model, input_shape):  # noqa: F811
+def trace_shapes(model, dummy, modules, hook):
+    """Forward hooks made by hook(shapes, name) on each (name, module), removed in a finally: block."""
     shapes, handles = {}, []
-    for name, module in model.named_modules():
-        handles.append(module.register_forward_hook(
-            lambda module, inputs, output, name=name: shapes.update({name: tuple(output.shape)})))
+    for name, module in modules:
+        handles.append(module.register_forward_hook(hook(shapes, name)))
     try:
-        model(torch.zeros(input_shape, device=first_device(model)))
+        model(dummy)
     finally:
         for handle in handles:
             handle.remove()
     return shapes
+
+
+def output_shape(shapes, name):
+    return lambda module, inputs, output: shapes.update({name: tuple(output.shape)})
+
+
+@catalogue.mistake("hooks every module from model.named_modules(), the model itself included",
+                   hint="only the direct children: model.named_children()")
+def output_shapes(model, input_shape):  # noqa: F811
+    dummy = torch.zeros(input_shape, device=first_device(model))
+    return trace_shapes(model, dummy, model.named_modules(), output_shape)
 
 
 @catalogue.mistake("records the shape of the input instead of the output",
                    hint="a forward hook gets (module, inputs, output): record output.shape")
 def output_shapes(model, input_shape):  # noqa: F811
-    shapes, handles = {}, []
-    for name, child in model.named_children():
-        handles.append(child.register_forward_hook(
-            lambda module, inputs, output, name=name: shapes.update({name: tuple(inputs[0].shape)})))
-    try:
-        model(torch.zeros(input_shape, device=first_device(model)))
-    finally:
-        for handle in handles:
-            handle.remove()
-    return shapes
+    dummy = torch.zeros(input_shape, device=first_device(model))
+    return trace_shapes(model, dummy, model.named_children(), lambda shapes, name: (
+        lambda module, inputs, output: shapes.update({name: tuple(inputs[0].shape)})))
 
 
 @catalogue.mistake("keys the shapes by class name, as the guide's printing hook does, so two Linears collide",
                    hint="key by the child's name from named_children()")
 def output_shapes(model, input_shape):  # noqa: F811
-    shapes, handles = {}, []
-    for child in model.children():
-        handles.append(child.register_forward_hook(
-            lambda module, inputs, output: shapes.update({module.__class__.__name__: tuple(output.shape)})))
-    try:
-        model(torch.zeros(input_shape, device=first_device(model)))
-    finally:
-        for handle in handles:
-            handle.remove()
-    return shapes
+    dummy = torch.zeros(input_shape, device=first_device(model))
+    return trace_shapes(model, dummy, model.named_children(), lambda shapes, name: (
+        lambda module, inputs, output: shapes.update({type(module).__name__: tuple(output.shape)})))
 
 
 @catalogue.mistake("makes the dummy input on the CPU whatever the model's device",
                    hint="put the dummy on the device of the model's first parameter")
 def output_shapes(model, input_shape):  # noqa: F811
-    shapes, handles = {}, []
-    for name, child in model.named_children():
-        handles.append(child.register_forward_hook(
-            lambda module, inputs, output, name=name: shapes.update({name: tuple(output.shape)})))
-    try:
-        model(torch.zeros(input_shape))
-    finally:
-        for handle in handles:
-            handle.remove()
-    return shapes
+    return trace_shapes(model, torch.zeros(input_shape), model.named_children(), output_shape)
 
 
 @catalogue.mistake("a hook defined in the loop without binding the name: every record lands on the last name",
