@@ -121,8 +121,12 @@ def output_grad_norms(model: nn.Module, x: torch.Tensor) -> dict:
 
 def hooks_left_after(function: str, model: nn.Module, *args) -> dict:
     """Call one of your functions on `model`, then count the hooks still attached: on every
-    module, on every parameter, and the global module hooks. A call that raises is reported by
-    the exception's name, since a failing forward pass must clean up too."""
+    module, on every parameter, and new global module hooks (which it then removes, since they
+    would fire on every model that runs later). A call that raises is reported by the
+    exception's name, since a failing forward pass must clean up too."""
+    global_hooks = (module_globals._global_forward_hooks, module_globals._global_forward_pre_hooks,
+                    module_globals._global_backward_hooks, module_globals._global_backward_pre_hooks)
+    before = [set(hooks) for hooks in global_hooks]
     try:
         globals()[function](model, *args)
         raised = None
@@ -133,7 +137,9 @@ def hooks_left_after(function: str, model: nn.Module, *args) -> dict:
     on_modules = sum(len(m._forward_hooks) + len(m._forward_pre_hooks) + len(m._backward_hooks)
                      + len(m._backward_pre_hooks) for m in model.modules())
     on_parameters = sum(len(p._backward_hooks or {}) for p in model.parameters())
-    global_hooks = sum(len(hooks) for hooks in (
-        module_globals._global_forward_hooks, module_globals._global_forward_pre_hooks,
-        module_globals._global_backward_hooks, module_globals._global_backward_pre_hooks))
-    return {"raised": raised, "hooks_left": on_modules + on_parameters + global_hooks}
+    new_global = 0
+    for hooks, old in zip(global_hooks, before):
+        for key in set(hooks) - old:
+            del hooks[key]
+            new_global += 1
+    return {"raised": raised, "hooks_left": on_modules + on_parameters + new_global}
