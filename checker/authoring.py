@@ -284,6 +284,28 @@ def _stub_module(kata: Kata, source: str, filename: str) -> str:
     return stub
 
 
+def given_code(kata: Kata, source: str | None = None) -> str:
+    """The code a stub hands the learner to leave as it is: its imports and its top-level defs and
+    classes that are not graded (drivers, helpers). Graders run it again after the learner's file,
+    so a learner who edits a given helper cannot change what it reports. It is public in the stub
+    already, so sending it to a sandboxed child reveals nothing."""
+    source = source if source is not None else read_solution(kata)
+    filename = f"solutions/{kata.relpath}"
+    stub = _stub_module(kata, source, filename)
+    graded = set(_graded(source, filename))
+    tree = ast.parse(stub)
+    lines = stub.split("\n")
+    kept = []
+    for statement in tree.body:
+        keep = isinstance(statement, (ast.Import, ast.ImportFrom)) or (
+            isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and statement.name not in graded)
+        if keep:
+            start = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
+            kept.append("\n".join(lines[start - 1:statement.end_lineno]))
+    return "\n\n".join(kept) + "\n" if kept else ""
+
+
 def _forbidden_groups(source: str, filename: str, width: int = 88) -> list[tuple[str, list[str]]]:
     """Graded names sharing the same forbidden list, with that list wrapped for comments."""
     groups: dict[tuple, list[str]] = {}

@@ -71,7 +71,8 @@ class Sandboxed:
         if target.problem:
             return Outcome(status=Status.IMPORT_ERROR, message=target.problem)
         self.isolation   # noqa: B018 - waits for the server, raising if it could not start
-        request = wire.encode({"filename": target.display, "source": target.source, "specs": specs,
+        request = wire.encode({"filename": target.display, "source": target.source, "given": target.given,
+                               "specs": specs,
                                "threads": self.limits.threads})
         outcome = self.server.run(request, self.limits)
         if outcome.output:

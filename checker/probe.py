@@ -75,8 +75,11 @@ def eager_compile():
                 torch.nn.Module.compile = _compilers["module_compile"]
 
 
-def load_source(source: str, filename: str, module_name: str = "kata_under_test") -> types.ModuleType:
-    """Execute a learner's file as a fresh module. Exceptions propagate to the caller."""
+def load_source(source: str, filename: str, module_name: str = "kata_under_test",
+                given: str | None = None) -> types.ModuleType:
+    """Execute a learner's file as a fresh module, then the kata's given code (the stub's own
+    helpers and drivers) over it, so an edited helper cannot change what it reports.
+    Exceptions propagate to the caller."""
     module = types.ModuleType(module_name)
     module.__file__ = filename
     # Let tracebacks show the learner's lines even when the file is not on this disk.
@@ -86,6 +89,8 @@ def load_source(source: str, filename: str, module_name: str = "kata_under_test"
     try:
         with eager_compile():   # `@torch.compile` at import time
             exec(code, module.__dict__)
+            if given:
+                exec(compile(given, f"{filename} (given code)", "exec"), module.__dict__)
     finally:
         sys.modules.pop(module_name, None)
     return module
@@ -442,7 +447,7 @@ def serve(request: bytes) -> bytes:
     req = wire.decode(request)
     torch.set_num_threads(int(req.get("threads", 1)))
     try:
-        ns = load_source(req["source"], req["filename"])
+        ns = load_source(req["source"], req["filename"], given=req.get("given"))
     except BaseException as exc:  # noqa: BLE001 - import failures are reported, not raised
         return wire.encode({"import_error": describe_exception(exc, req["filename"])})
     return wire.encode({"results": run_probes(ns, req["specs"], req["filename"])})

@@ -164,3 +164,14 @@ def test_a_custom_check_can_demand_an_exception():
         assert (verdict is None) == passes
         if not passes:
             assert "should raise ValueError" in verdict.message
+
+
+def test_a_learner_who_edits_a_given_helper_is_graded_with_the_original():
+    kata = manifest.get("11_workflow/checkpoints")
+    source = kata.solution_path.read_text()
+    tampered = source.replace('    model.train()\n    order = torch.randperm(len(X))',
+                              '    return 0.0\n    model.train()\n    order = torch.randperm(len(X))')
+    assert tampered != source
+    result = runner.grade_kata(kata, runner.Target("exercises/11_workflow/checkpoints.py", source=tampered),
+                               runner.InProcess())
+    assert result.passed, [t.message for t in result.tests if not t.status.passed]
