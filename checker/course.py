@@ -8,13 +8,16 @@ every submission in a batch.
 """
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import csv
+import hashlib
 import os
 import secrets
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from checker import ROOT, __version__, emitters, manifest, runner, submission, wire
@@ -98,8 +101,12 @@ class Sandboxed:
             if not isinstance(results, list) or len(results) != len(specs) or \
                     not all(isinstance(r, dict) for r in results):
                 raise wire.WireError("wrong number of results")
-        except (wire.WireError, KeyError, TypeError) as exc:
-            return Outcome(status=Status.CRASHED, message=f"the process running your code sent back garbage ({exc}).")
+        except Exception as exc:  # noqa: BLE001 - whatever the child sent, it is the submission's doing
+            # The child runs the learner's code and can send any bytes at all: an answer that
+            # cannot be decoded is the submission's fault, never "the grader failed".
+            return Outcome(status=Status.CRASHED, message=(
+                f"the process running your code sent back an answer the grader cannot read "
+                f"({type(exc).__name__}: {str(exc)[:200]})."))
         return Outcome(results=results)
 
 
@@ -133,8 +140,9 @@ def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, 
             display, source = sub.sources[kata.id]
             target = Target(display, source=source)
         else:
-            target = Target(kata.relpath, problem=sub.problems.get(kata.id) or
-                            f"{kata.relpath} was not found in the submission")
+            target = Target(kata.relpath, problem=sub.problems.get(kata.id) or (
+                f"the submission could not be read: {sub.refused}" if sub.refused else
+                f"{kata.relpath} was not found in the submission"))
         if budget_s is not None and time.perf_counter() - started > budget_s:
             result = KataResult(kata.id, kata.title)
             result.tests = [runner.finish(kata, n, runner.verdict_of(Status.TIMEOUT, (
@@ -209,9 +217,8 @@ def grade_command(args) -> int:
     try:
         if args.batch:
             return grade_batch(path, Path(args.out_dir), katas, executor, isolation, args, seed, devices)
-        report = grade_submission(submission.read(path), katas, executor, seed=seed, devices=devices,
-                                  budget_s=args.submission_timeout)
-        report.metadata["isolation"] = isolation
+        report = grade_safely(path, katas, executor, seed=seed, devices=devices,
+                              budget_s=args.submission_timeout, isolation=isolation)
         text = emitters.write(report, args.format, Path(args.out) if args.out else None,
                               **_format_options(args))
         if not args.out:
@@ -226,9 +233,89 @@ def _format_options(args) -> dict:
     return {"hidden_after_due": True} if args.format == "gradescope" and args.hidden_after_due else {}
 
 
-def _submissions(root: Path) -> list[Path]:
-    return sorted(p for p in root.iterdir()
-                  if not p.name.startswith(".") and (p.is_dir() or p.suffix in (".zip", ".ipynb")))
+SUBMISSION_SUFFIXES = (".zip", ".ipynb")
+MAX_STEM = 100        # UTF-8 bytes of a submission's name kept in its results file's name
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    """One submission of a batch: where it is, its name as people read it, and the name of its
+    results file (without extension), which is safe on any filesystem and unique in the batch."""
+
+    path: Path
+    shown: str
+    stem: str
+
+
+def safe_stem(name: str) -> str:
+    """A results-file name for the submission called `name` (any bytes): letters, digits and
+    `._-` are kept, anything else becomes `_`, and a name that had to change gets a short hash
+    of its original bytes, so two names that differ only in what was replaced stay apart."""
+    kept = "".join(c if (c.isalnum() and c.isprintable()) or c in "._-" else "_" for c in name)
+    kept = "_" + kept[1:] if kept.startswith(".") else kept
+    kept = kept.encode("utf-8")[:MAX_STEM].decode("utf-8", "ignore") or "_"
+    if kept == name:
+        return kept
+    return f"{kept}-{hashlib.sha256(submission.name_bytes(name)).hexdigest()[:8]}"
+
+
+def unique_stems(stems: list[str]) -> list[str]:
+    """`stems`, with -2, -3... added where two would name the same file. Case is ignored (some
+    filesystems do), and a name that is unique as given is never taken by another's suffix."""
+    counts = collections.Counter(s.casefold() for s in stems)
+    used = {s.casefold() for s in stems if counts[s.casefold()] == 1}
+    out = []
+    for stem in stems:
+        candidate, n = stem, 1
+        if counts[stem.casefold()] > 1:
+            while candidate.casefold() in used:
+                n += 1
+                candidate = f"{stem}-{n}"
+            used.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def batch_entries(root: Path) -> list[BatchEntry]:
+    """The submissions under `root`, in byte order of their names: folders, .zip and .ipynb
+    files, and links (which submission.read refuses, so they get a results file saying so)."""
+    found = sorted((p for p in root.iterdir() if not p.name.startswith(".")
+                    and (p.is_symlink() or p.is_dir() or p.suffix in SUBMISSION_SUFFIXES)),
+                   key=lambda p: submission.name_bytes(p.name))
+
+    def base(p: Path) -> str:
+        return p.stem if p.suffix in SUBMISSION_SUFFIXES and not p.is_dir() else p.name
+
+    stems = unique_stems([safe_stem(base(p)) for p in found])
+    return [BatchEntry(p, submission.display(base(p)), stem) for p, stem in zip(found, stems)]
+
+
+def failed_report(katas, why: str, metadata: dict) -> GradeReport:
+    """What a submission gets when the grader itself failed on it: every graded name crashed,
+    with a message that says it is not a verdict on the learner's code."""
+    report = GradeReport(metadata=dict(metadata))
+    message = (f"the grader failed while grading this submission ({why}); this is not a verdict "
+               f"on your code: ask course staff to re-grade.")
+    for kata in katas:
+        result = KataResult(kata.id, kata.title)
+        result.tests = [runner.finish(kata, n, runner.verdict_of(Status.CRASHED, message)) for n in kata.graded]
+        report.katas.append(result)
+    return report
+
+
+def grade_safely(path: Path, katas, executor, *, seed: int, devices, budget_s, isolation,
+                 name: str | None = None) -> GradeReport:
+    """grade_submission for the submission at `path`, never raising: whatever happens, there is
+    a report to write."""
+    try:
+        report = grade_submission(submission.read(path, katas, name=name), katas, executor, seed=seed,
+                                  devices=devices, budget_s=budget_s)
+    except Exception as exc:  # noqa: BLE001 - a results file must be written whatever happened
+        report = failed_report(katas, f"{type(exc).__name__}: {str(exc)[:200]}",
+                               {"submission": name or submission.display(path.name), "seed": seed,
+                                "devices": list(devices), "torchkata": __version__})
+    report.metadata["isolation"] = isolation
+    return report
 
 
 class Progress:
@@ -254,30 +341,31 @@ class Progress:
 
 def grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, seed, devices) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
-    entries = _submissions(root)
+    entries = batch_entries(root)
     fmt = args.format if args.format != "text" else "json"
     progress = Progress(len(entries))
     rows: dict[str, list] = {}
 
-    def one(entry: Path):
-        name = entry.stem if entry.is_file() else entry.name
+    def one(entry: BatchEntry):
+        results = out_dir / f"{entry.stem}.{emitters.FORMATS[fmt].extension}"
+        report = grade_safely(entry.path, katas, executor, seed=seed, devices=devices,
+                              budget_s=args.submission_timeout, isolation=isolation, name=entry.shown)
+        note = "; ".join(report.metadata.get("rejected", []))[:500]
         try:
-            report = grade_submission(submission.read(entry), katas, executor, seed=seed, devices=devices,
-                                      budget_s=args.submission_timeout)
-            report.metadata["isolation"] = isolation
-            emitters.write(report, fmt, out_dir / f"{name}.{emitters.FORMATS[fmt].extension}", **_format_options(args))
-            by_kata = {k.kata_id: k.score for k in report.katas}
-            rows[name] = [name, report.score, report.max_score] + [by_kata.get(k.id, 0) for k in katas]
-        except Exception as exc:  # noqa: BLE001 - one broken submission never stops the batch
-            rows[name] = [name, 0, sum(len(k.graded) for k in katas)] + [0] * len(katas) + [f"grader error: {exc!r}"]
-        progress.step(name)
+            emitters.write(report, fmt, results, **_format_options(args))
+        except Exception as exc:  # noqa: BLE001 - one unwritable file never stops the batch
+            note = f"results file not written: {type(exc).__name__}: {exc}"
+        by_kata = {k.kata_id: k.score for k in report.katas}
+        rows[entry.stem] = [entry.shown, results.name, report.score, report.max_score] + \
+            [by_kata.get(k.id, 0) for k in katas] + [note]
+        progress.step(entry.shown)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         list(pool.map(one, entries))
     with open(out_dir / "summary.csv", "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["submission", "score", "max_score"] + [k.id for k in katas])
-        for name in sorted(rows):
-            writer.writerow(rows[name])
+        writer.writerow(["submission", "results_file", "score", "max_score"] + [k.id for k in katas] + ["note"])
+        for entry in entries:
+            writer.writerow(rows[entry.stem])
     print(f"graded {len(entries)} submission(s) into {out_dir}/ (summary.csv)", file=sys.stderr)
     return 0

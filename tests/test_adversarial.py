@@ -692,8 +692,8 @@ def test_the_batch_finishes_and_every_submission_has_a_report(batch):
     assert names - {"a_poisons_site"} == set(THREATS) | set(ECHOES) | set(ACCEPTED) | \
         {"zz_after_poisoning", "forges_batch_results"}
     rows = batch.files["summary.csv"].splitlines()
-    assert rows[0].startswith("submission,score,max_score") and len(rows) == len(names) + 1
-    assert "grader error" not in "\n".join(rows)
+    assert rows[0].startswith("submission,results_file,score,max_score") and len(rows) == len(names) + 1
+    assert "grader failed" not in "\n".join(rows) and "not written" not in "\n".join(rows)
 
 
 @pytest.mark.parametrize("name", sorted(THREATS))

@@ -181,14 +181,27 @@ def make_autograder(zip_path: Path, base: Path) -> Path:
 
 
 def sample_submission(root: Path) -> None:
-    """A correct gather, a LayerNorm file with a syntax error, reductions missing, and a
-    conftest.py that must be refused."""
+    """A correct gather, a LayerNorm file with a syntax error, reductions missing, a
+    conftest.py that must be refused, and files that used to give the student a traceback and
+    a zero for everything: a FIFO, a link out, JSON nested past the recursion limit, a name as
+    long as a name can be, and a name that is not UTF-8."""
     sub = root / "submission"
     (sub / "04_indexing").mkdir()
     shutil.copy(ROOT / "solutions" / f"{GATHER}.py", sub / f"{GATHER}.py")
     (sub / "08_layers").mkdir()
     (sub / f"{LAYERNORM}.py").write_text(BROKEN_SOURCE)
     (sub / "conftest.py").write_text("import os\n")
+    os.mkfifo(sub / "pipe.py")                                  # opening it would block
+    os.symlink("/etc/passwd", sub / "passwd.py")
+    (sub / "deep.ipynb").write_text("[" * 100_000 + "]" * 100_000)
+    (sub / ("n" * 240 + ".ipynb")).write_text("{}")
+    with open(os.fsencode(sub) + b"/caf\xe9\n.py", "wb") as fh:
+        fh.write(b"x = 1\n")
+
+
+HOSTILE_REJECTIONS = ("pipe.py: not a regular file", "passwd.py: symbolic links are not accepted",
+                      "deep.ipynb: not a readable notebook (its JSON is nested too deeply)",
+                      "caf\\xe9\\x0a.py: not a kata file", "n" * 100)
 
 
 def run_autograder(root: Path, **env) -> subprocess.CompletedProcess:
@@ -264,6 +277,8 @@ def test_run_autograder_grades_the_submission(graded):
     assert "not found" in missing
     assert data["score"] == len(manifest.get(GATHER).graded)
     assert "conftest.py" in data["output"]                    # refused, and the learner is told
+    for words in HOSTILE_REJECTIONS:                         # so is every malformed file
+        assert words in data["output"], data["output"]
     assert all(t["visibility"] == "visible" for t in data["tests"])
     # Students read every `output`: no seed, versions or isolation there (those are in
     # extra_data), and no `kata` command, which they do not have on Gradescope.
@@ -603,15 +618,12 @@ def test_the_workflow_grading_step_feeds_the_reporter_and_tells_the_student_why(
     assert "line 3" in proc.stdout and "line 3" in markdown
     assert f"python -m pip install -e {SPEC}" in markdown
 
-    # The command suggested to the student re-runs the kata on the student's own files.
-    for test in (failing[0], next(t for t in result["tests"] if t["status"] == "pass")):
-        assert test["test_code"].startswith("kata check ")
-        check = subprocess.run(["bash", "-c", test["test_code"]], cwd=repo, env=env, capture_output=True,
-                               text=True, timeout=300)
-        if test["status"] == "pass":
-            assert check.returncode == 0 and f"✓ {GATHER}" in check.stdout, check.stdout + check.stderr
-        else:
-            assert check.returncode == 1 and "line 3" in check.stdout, check.stdout + check.stderr
+    # The command suggested to the student re-runs the kata on the student's own files: it finds
+    # their syntax error, where torchkata's own exercises/ would only say "not implemented".
+    assert failing[0]["test_code"] == f"kata check {LAYERNORM} --dir exercises"
+    check = subprocess.run(["bash", "-c", failing[0]["test_code"]], cwd=repo, env=env, capture_output=True,
+                           text=True, timeout=300)
+    assert check.returncode == 1 and "line 3" in check.stdout, check.stdout + check.stderr
 
 
 def reporter_result(message: str, name: str = f"{GATHER}::gather_2d") -> dict:

@@ -7,6 +7,8 @@ bad-usage runs for the exit codes start at the same time, so the suite pays the 
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -163,9 +165,10 @@ def test_a_syntax_error_names_its_line(runs):
 
 
 def test_the_batch_summary_agrees_with_each_report(runs):
-    rows = runs["files"]["summary.csv"].splitlines()
-    assert rows[0] == f"submission,score,max_score,{KATA},{OTHER}"
-    summary = {row.split(",")[0]: [float(x) for x in row.split(",")[1:]] for row in rows[1:]}
+    rows = list(csv.DictReader(io.StringIO(runs["files"]["summary.csv"])))
+    assert list(rows[0]) == ["submission", "results_file", "score", "max_score", KATA, OTHER, "note"]
+    assert all(row["results_file"] == f"{row['submission']}.json" for row in rows)
+    summary = {row["submission"]: [float(row[k]) for k in ("score", "max_score", KATA, OTHER)] for row in rows}
     assert set(summary) == {s.value for s in Status}      # the batch only: --out files are not submissions
     for status in Status:
         report = report_of(runs, status)
