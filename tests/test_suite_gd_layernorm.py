@@ -70,7 +70,7 @@ def test_sgd_step_that_sets_grad_to_none_is_told_to_zero_in_place():
                     p -= lr * p.grad
                     p.grad = None
 
-    assert "zero it in place instead (p.grad.zero_())" in message(GD, "sgd_step_", sgd_step_)
+    assert "zero it in place (p.grad.zero_())" in message(GD, "sgd_step_", sgd_step_)
 
 
 def test_sgd_step_must_return_none():
