@@ -62,6 +62,19 @@ UNCATALOGUED = {
                                         x.var(-1, unbiased=False, keepdim=True) + eps * eps) * gamma + beta),
     "graph grads doubled": ("06_backward/manual_backward", "graph_grads",
                             lambda a, b, x: (2 * x, 2 * x, 2 * (a + b))),
+    "mse grads with the sum instead of the mean": ("06_backward/manual_backward", "linear_mse_grads",
+                                                   lambda X, W, b, y: (X.T @ (2 * (X @ W + b - y)),
+                                                                       (2 * (X @ W + b - y)).sum(0))),
+    "cross-entropy gradient without the softmax": ("06_backward/manual_backward", "softmax_cross_entropy_grad",
+                                                   lambda logits, targets: (logits - torch.nn.functional.one_hot(
+                                                       targets, logits.shape[1]).to(logits.dtype)) / logits.shape[0]),
+    "row sums squared": ("03_reductions/reductions", "row_sums", lambda scores: (scores * scores).sum(dim=1)),
+    "gather_2d ignores dim and always picks along rows": ("04_indexing/gather", "gather_2d",
+                                                          lambda data, dim, index: data[index, torch.arange(
+                                                              index.shape[1]).expand_as(index)]),
+    "count_parameters counts buffers as well": ("10_llm_blocks/ffn", "count_parameters",
+                                                lambda m: sum(p.numel() for p in m.parameters() if p.requires_grad)
+                                                + sum(b.numel() for b in m.buffers()) + 1),
 }
 
 
