@@ -175,3 +175,14 @@ def test_a_learner_who_edits_a_given_helper_is_graded_with_the_original():
     result = runner.grade_kata(kata, runner.Target("exercises/11_workflow/checkpoints.py", source=tampered),
                                runner.InProcess())
     assert result.passed, [t.message for t in result.tests if not t.status.passed]
+
+
+def test_a_catalogue_entry_with_a_typo_is_named_by_validate_not_a_traceback(monkeypatch):
+    from checker.catalogue import Variant
+    real = lint.load_catalogue(GATHER)
+    real.mistakes.append(Variant("typo", "pick_per_rw", lambda data, cols: data))
+    monkeypatch.setattr(lint, "load_catalogue", lambda kata: real)
+    report = validate.validate_kata(GATHER, reseeds=0)
+    assert not report.ok
+    assert any("'pick_per_rw'" in p and "does not define" in p for p in report.problems)
+    assert ("typo", False) in [(label, caught) for label, caught, _ in report.mistakes]
