@@ -9,7 +9,7 @@ import torch
 
 from checker import judge as J
 from checker.stats import binomial_range
-from checker.suite import Case, Suite, call, dtype, generator, param, transposed
+from checker.suite import Case, Suite, call, dtype, generator, meta, param, transposed
 
 suite = Suite()
 
@@ -74,6 +74,7 @@ def filled_like(g):
     yield Case(g.randn(2, 2), 3.0, dtype("float32"))                  # the template's own dtype
     yield Case(g.randn(2, 3, dtype=torch.float64), 0.25, dtype("float64"))
     yield Case(transposed(g.randn(3, 4)), 2.5, dtype("bfloat16"))
+    yield Case(meta(2, 3), 1.0, dtype("float32"))     # the device must come from the template
 
 
 @suite.check()
