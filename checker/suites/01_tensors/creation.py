@@ -74,16 +74,17 @@ def filled_like(g):
     yield Case(g.randn(2, 2), 3.0, dtype("float32"))                  # the template's own dtype
     yield Case(g.randn(2, 3, dtype=torch.float64), 0.25, dtype("float64"))
     yield Case(transposed(g.randn(3, 4)), 2.5, dtype("bfloat16"))
-    yield Case(meta(2, 3), 1.0, dtype("float32"))     # the device must come from the template
 
 
 @suite.check()
 def filled_like(g):  # noqa: F811 - a second check of the same graded name
-    """Templates that require grad, and empty ones (whose storage cannot be told apart)."""
+    """Templates that require grad, empty ones (whose storage cannot be told apart), and one on
+    the meta device (a result made on a guessed device lands elsewhere)."""
     runs = [(param(g.randn(2, 3)), 1.5, dtype("float32")),
             (param(g.randn(3, dtype=torch.float64)), 0, dtype("int64")),
             (g.randn(0, 3), 1.0, dtype("float16")),
-            (g.randint(0, 9, (2, 0)), False, dtype("bool"))]
+            (g.randint(0, 9, (2, 0)), False, dtype("bool")),
+            (meta(2, 3), 1.0, dtype("float32"))]
     names = ["template", "value", "dtype"]
 
     def judge(expected, got):

@@ -310,12 +310,6 @@ def filled_like(template, value, dtype):  # noqa: F811
     return torch.full(tuple(template.shape), value, dtype=dtype)
 
 
-@catalogue.mistake("returns template.clone().fill_(value): keeps the template's dtype",
-                   hint="the result has the dtype passed in")
-def filled_like(template, value, dtype):  # noqa: F811
-    return template.detach().clone().fill_(value)
-
-
 @catalogue.mistake("divides by sqrt(out_features) (fan-out) instead of sqrt(in_features)",
                    hint="scale by 1 / sqrt(in_features)")
 def init_linear(in_features, out_features, generator):  # noqa: F811
