@@ -9,7 +9,7 @@ import torch
 
 from checker import judge as J
 from checker.stats import binomial_range
-from checker.suite import Case, Suite, call, dtype, generator, meta, param, transposed
+from checker.suite import Case, Suite, call, dtype, generator, param, transposed
 
 suite = Suite()
 
@@ -78,13 +78,15 @@ def filled_like(g):
 
 @suite.check()
 def filled_like(g):  # noqa: F811 - a second check of the same graded name
-    """Templates that require grad, empty ones (whose storage cannot be told apart), and one on
-    the meta device (a result made on a guessed device lands elsewhere)."""
+    """Templates that require grad, and empty ones (whose storage cannot be told apart).
+
+    No meta template: filling a meta tensor runs torch's Python decompositions, whose first use
+    costs about 0.4 s of this process. The device promise is checked where the probes also run
+    on an accelerator."""
     runs = [(param(g.randn(2, 3)), 1.5, dtype("float32")),
             (param(g.randn(3, dtype=torch.float64)), 0, dtype("int64")),
             (g.randn(0, 3), 1.0, dtype("float16")),
-            (g.randint(0, 9, (2, 0)), False, dtype("bool")),
-            (meta(2, 3), 1.0, dtype("float32"))]
+            (g.randint(0, 9, (2, 0)), False, dtype("bool"))]
     names = ["template", "value", "dtype"]
 
     def judge(expected, got):

@@ -304,12 +304,6 @@ def evenly_spaced(start, stop, count):  # noqa: F811
     return stop - torch.arange(count - 1, -1, -1) * step
 
 
-@catalogue.mistake("torch.full with dtype= but no device=: always on the CPU",
-                   hint="pass device=template.device (or use full_like)")
-def filled_like(template, value, dtype):  # noqa: F811
-    return torch.full(tuple(template.shape), value, dtype=dtype)
-
-
 @catalogue.mistake("divides by sqrt(out_features) (fan-out) instead of sqrt(in_features)",
                    hint="scale by 1 / sqrt(in_features)")
 def init_linear(in_features, out_features, generator):  # noqa: F811
