@@ -343,3 +343,21 @@ def microbatch_grads(W, b, X, y, k):
     total = y.numel()
     for X_micro, y_micro in zip(X.split(N // k), y.split(N // k)):
         (((X_micro @ W + b) - y_micro).pow(2).sum() / total).backward()
+
+
+@catalogue.mistake("per_example_grads writes the gradient formula and detaches it: w.grad is never written",
+                   hint="take each row from w.grad after that example's loss_i.backward()")
+def per_example_grads(w, X, y):
+    return (2 * (X @ w - y)[:, None] * X).detach()
+
+
+@catalogue.mistake("per_example_grads asks torch.autograd.grad for each row, which leaves w.grad alone",
+                   hint="call loss_i.backward() and read w.grad: the kata is about what backward writes there")
+def per_example_grads(w, X, y):
+    return torch.stack([torch.autograd.grad((X[i] @ w - y[i]) ** 2, w)[0] for i in range(X.shape[0])])
+
+
+@catalogue.mistake("per_example_grads takes the Jacobian of the loss vector", expect="forbidden-op",
+                   hint="write the loop: clear, backward, copy")
+def per_example_grads(w, X, y):
+    return torch.autograd.functional.jacobian(lambda weights: (X @ weights - y) ** 2, w.detach())
