@@ -93,8 +93,8 @@ def zeros_like_params(model: nn.Module, dtype: torch.dtype | None = None) -> dic
         dtype: the dtype of the zeros; None (the default) means each parameter's own dtype.
 
     Returns:
-        A dict with one entry per parameter of model.named_parameters(), frozen ones
-        included, keyed by its name and in that order: a tensor of zeros with the
+        A plain dict (a dict itself, not an OrderedDict) with one entry per parameter of
+        model.named_parameters(), frozen ones included, keyed by its name and in that order: a tensor of zeros with the
         parameter's shape, on the parameter's device, of `dtype`. The zeros are plain
         tensors: requires_grad is False and there is no grad_fn.
 

@@ -11,9 +11,10 @@
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
 #   predict:
-#       torch.Tensor.detach, torch.detach
+#       torch.Tensor.detach, torch.detach, torch.Tensor.detach_, torch.Tensor.data.__get__
 #   predict_proba:
-#       torch.no_grad, torch.set_grad_enabled, torch.Tensor.detach, torch.detach
+#       torch.no_grad, torch.set_grad_enabled, torch.Tensor.detach, torch.detach,
+#       torch.Tensor.detach_, torch.Tensor.data.__get__
 #   frozen_backbone_forward:
 #       torch.no_grad, torch.set_grad_enabled, torch.inference_mode
 
@@ -81,8 +82,8 @@ def predict(W: torch.Tensor, b: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as X (float16 and bfloat16 included).
-    Forbidden: Tensor.detach, torch.detach (record no graph at all, instead of cutting one
-        off afterwards)
+    Forbidden: Tensor.detach, torch.detach, Tensor.detach_, Tensor.data.__get__ (reading
+        .data: record no graph at all, instead of cutting one off afterwards)
     """
     raise NotImplementedError("02_autograd/no_grad: predict is not implemented yet; stuck? run `kata hint 02_autograd/no_grad predict`")
 
@@ -101,8 +102,9 @@ def predict_proba(W: torch.Tensor, b: torch.Tensor, X: torch.Tensor) -> torch.Te
 
     Loops: not allowed.
     Dtype: same as X (float16 and bfloat16 included).
-    Forbidden: torch.no_grad, torch.set_grad_enabled, Tensor.detach, torch.detach (this one
-        practises torch.inference_mode)
+    Forbidden: torch.no_grad, torch.set_grad_enabled, Tensor.detach, torch.detach,
+        Tensor.detach_, Tensor.data.__get__ (reading .data; this one practises
+        torch.inference_mode)
     """
     raise NotImplementedError("02_autograd/no_grad: predict_proba is not implemented yet; stuck? run `kata hint 02_autograd/no_grad predict_proba`")
 

@@ -17,8 +17,11 @@
 #       torch.inner, torch.Tensor.inner, torch.outer, torch.Tensor.outer, torch.ger,
 #       torch.Tensor.ger, torch.einsum, torch.functional.einsum, torch.tensordot,
 #       torch.functional.tensordot, torch.linalg.vecdot, torch.linalg.multi_dot, torch.addmm,
-#       torch.addmv, torch.addbmm, torch.baddbmm, torch.addr, torch.nn.functional.linear,
-#       torch.nn.functional.bilinear
+#       torch.addmv, torch.addbmm, torch.baddbmm, torch.addr, torch.Tensor.addmm,
+#       torch.Tensor.addmm_, torch.Tensor.addmv, torch.Tensor.addmv_, torch.Tensor.addbmm,
+#       torch.Tensor.addbmm_, torch.Tensor.baddbmm, torch.Tensor.baddbmm_, torch.Tensor.addr,
+#       torch.Tensor.addr_, torch.chain_matmul, torch.smm, torch.hspmm, torch.sspaddmm,
+#       torch.nn.functional.linear, torch.nn.functional.bilinear
 #   outer:
 #       torch.matmul, torch.Tensor.matmul, torch.Tensor.__rmatmul__, torch.linalg.matmul,
 #       torch.mm, torch.spmm, torch.Tensor.mm, torch.bmm, torch.Tensor.bmm, torch.mv,
@@ -26,8 +29,11 @@
 #       torch.inner, torch.Tensor.inner, torch.outer, torch.Tensor.outer, torch.ger,
 #       torch.Tensor.ger, torch.einsum, torch.functional.einsum, torch.tensordot,
 #       torch.functional.tensordot, torch.linalg.vecdot, torch.linalg.multi_dot, torch.addmm,
-#       torch.addmv, torch.addbmm, torch.baddbmm, torch.addr, torch.nn.functional.linear,
-#       torch.nn.functional.bilinear, torch.kron
+#       torch.addmv, torch.addbmm, torch.baddbmm, torch.addr, torch.Tensor.addmm,
+#       torch.Tensor.addmm_, torch.Tensor.addmv, torch.Tensor.addmv_, torch.Tensor.addbmm,
+#       torch.Tensor.addbmm_, torch.Tensor.baddbmm, torch.Tensor.baddbmm_, torch.Tensor.addr,
+#       torch.Tensor.addr_, torch.chain_matmul, torch.smm, torch.hspmm, torch.sspaddmm,
+#       torch.nn.functional.linear, torch.nn.functional.bilinear, torch.kron, torch.Tensor.kron
 
 """Products: elementwise `*` against matrix `@`.
 
@@ -88,7 +94,10 @@ def dot(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
         Tensor.outer, torch.ger, Tensor.ger, torch.einsum, torch.functional.einsum,
         torch.tensordot, torch.functional.tensordot, torch.linalg.vecdot,
         torch.linalg.multi_dot, torch.addmm, torch.addmv, torch.addbmm, torch.baddbmm,
-        torch.addr, F.linear, F.bilinear (the products built in: here you build one)
+        torch.addr, Tensor.addmm, Tensor.addmm_, Tensor.addmv, Tensor.addmv_, Tensor.addbmm,
+        Tensor.addbmm_, Tensor.baddbmm, Tensor.baddbmm_, Tensor.addr, Tensor.addr_,
+        torch.chain_matmul, torch.smm, torch.hspmm, torch.sspaddmm, F.linear, F.bilinear
+        (the products built in: here you build one)
     """
     raise NotImplementedError("03_operations/products: dot is not implemented yet; stuck? run `kata hint 03_operations/products dot`")
 
@@ -148,8 +157,10 @@ def outer(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
         Tensor.outer, torch.ger, Tensor.ger, torch.einsum, torch.functional.einsum,
         torch.tensordot, torch.functional.tensordot, torch.linalg.vecdot,
         torch.linalg.multi_dot, torch.addmm, torch.addmv, torch.addbmm, torch.baddbmm,
-        torch.addr, F.linear, F.bilinear, torch.kron (the products built in: here you
-        build one)
+        torch.addr, Tensor.addmm, Tensor.addmm_, Tensor.addmv, Tensor.addmv_, Tensor.addbmm,
+        Tensor.addbmm_, Tensor.baddbmm, Tensor.baddbmm_, Tensor.addr, Tensor.addr_,
+        torch.chain_matmul, torch.smm, torch.hspmm, torch.sspaddmm, F.linear, F.bilinear,
+        torch.kron, Tensor.kron (the products built in: here you build one)
     """
     raise NotImplementedError("03_operations/products: outer is not implemented yet; stuck? run `kata hint 03_operations/products outer`")
 
@@ -175,6 +186,9 @@ def matmul_by_broadcasting(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
         Tensor.outer, torch.ger, Tensor.ger, torch.einsum, torch.functional.einsum,
         torch.tensordot, torch.functional.tensordot, torch.linalg.vecdot,
         torch.linalg.multi_dot, torch.addmm, torch.addmv, torch.addbmm, torch.baddbmm,
-        torch.addr, F.linear, F.bilinear (the products built in: here you build one)
+        torch.addr, Tensor.addmm, Tensor.addmm_, Tensor.addmv, Tensor.addmv_, Tensor.addbmm,
+        Tensor.addbmm_, Tensor.baddbmm, Tensor.baddbmm_, Tensor.addr, Tensor.addr_,
+        torch.chain_matmul, torch.smm, torch.hspmm, torch.sspaddmm, F.linear, F.bilinear
+        (the products built in: here you build one)
     """
     raise NotImplementedError("03_operations/products: matmul_by_broadcasting is not implemented yet; stuck? run `kata hint 03_operations/products matmul_by_broadcasting`")

@@ -11,10 +11,11 @@
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
 #   logsumexp:
-#       torch.logsumexp, torch.Tensor.logsumexp, torch.special.logsumexp, torch.softmax,
-#       torch.Tensor.softmax, torch.nn.functional.softmax, torch.log_softmax,
-#       torch.Tensor.log_softmax, torch.nn.functional.log_softmax, torch.special.softmax,
-#       torch.special.log_softmax
+#       torch.logsumexp, torch.Tensor.logsumexp, torch.special.logsumexp, torch.logcumsumexp,
+#       torch.Tensor.logcumsumexp, torch.softmax, torch.Tensor.softmax,
+#       torch.nn.functional.softmax, torch.log_softmax, torch.Tensor.log_softmax,
+#       torch.nn.functional.log_softmax, torch.special.softmax, torch.special.log_softmax,
+#       torch.nn.functional.softmin, torch.nn.functional.cross_entropy
 
 """Reductions and the `dim` argument: which axis collapses.
 
@@ -111,8 +112,9 @@ def logsumexp(x: torch.Tensor, dim: int) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: torch.logsumexp, Tensor.logsumexp, torch.special.logsumexp, torch.softmax,
-        Tensor.softmax, F.softmax, torch.log_softmax, Tensor.log_softmax, F.log_softmax,
-        torch.special.softmax, torch.special.log_softmax (they do the stable part for you)
+    Forbidden: torch.logsumexp, Tensor.logsumexp, torch.special.logsumexp,
+        torch.logcumsumexp, Tensor.logcumsumexp, torch.softmax, Tensor.softmax, F.softmax,
+        torch.log_softmax, Tensor.log_softmax, F.log_softmax, torch.special.softmax,
+        torch.special.log_softmax, F.softmin, F.cross_entropy (they do the stable part for you)
     """
     raise NotImplementedError("03_reductions/reductions: logsumexp is not implemented yet; stuck? run `kata hint 03_reductions/reductions logsumexp`")

@@ -11,17 +11,31 @@
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
 #   replace_above:
-#       torch.masked_fill, torch.Tensor.masked_fill, torch.Tensor.masked_fill_
+#       torch.masked_fill, torch.Tensor.masked_fill, torch.Tensor.masked_fill_,
+#       torch.Tensor.__setitem__, torch.index_put, torch.Tensor.index_put,
+#       torch.Tensor.index_put_, torch.masked_scatter, torch.Tensor.masked_scatter,
+#       torch.Tensor.masked_scatter_
 #   relu:
-#       torch.relu, torch.Tensor.relu, torch.nn.functional.relu, torch.nn.ReLU, torch.clamp,
-#       torch.Tensor.clamp, torch.clip, torch.Tensor.clip, torch.clamp_min,
-#       torch.Tensor.clamp_min, torch.maximum, torch.Tensor.maximum, torch.fmax,
-#       torch.nn.functional.threshold, torch.nn.functional.hardtanh
+#       torch.relu, torch.Tensor.relu, torch.nn.functional.relu, torch.relu_,
+#       torch.Tensor.relu_, torch.nn.functional.relu_, torch.nn.ReLU, torch.clamp,
+#       torch.Tensor.clamp, torch.clamp_, torch.Tensor.clamp_, torch.clip, torch.Tensor.clip,
+#       torch.clip_, torch.Tensor.clip_, torch.clamp_min, torch.Tensor.clamp_min,
+#       torch.clamp_min_, torch.Tensor.clamp_min_, torch.maximum, torch.Tensor.maximum,
+#       torch.max, torch.Tensor.max, torch.fmax, torch.Tensor.fmax, torch.threshold,
+#       torch.threshold_, torch.nn.functional.threshold, torch.nn.functional.threshold_,
+#       torch.nn.functional.hardtanh, torch.nn.functional.hardtanh_,
+#       torch.nn.functional.leaky_relu, torch.nn.functional.leaky_relu_,
+#       torch.nn.functional.rrelu, torch.nn.functional.rrelu_, torch.nn.functional.prelu,
+#       torch.nn.functional.elu, torch.nn.functional.elu_, torch.nn.functional.celu,
+#       torch.nn.functional.celu_
 #   clip:
-#       torch.clamp, torch.Tensor.clamp, torch.clip, torch.Tensor.clip, torch.clamp_min,
-#       torch.Tensor.clamp_min, torch.clamp_max, torch.Tensor.clamp_max, torch.maximum,
-#       torch.Tensor.maximum, torch.minimum, torch.Tensor.minimum, torch.fmax, torch.fmin,
-#       torch.nn.functional.hardtanh
+#       torch.clamp, torch.Tensor.clamp, torch.clamp_, torch.Tensor.clamp_, torch.clip,
+#       torch.Tensor.clip, torch.clip_, torch.Tensor.clip_, torch.clamp_min,
+#       torch.Tensor.clamp_min, torch.clamp_min_, torch.Tensor.clamp_min_, torch.clamp_max,
+#       torch.Tensor.clamp_max, torch.clamp_max_, torch.Tensor.clamp_max_, torch.maximum,
+#       torch.Tensor.maximum, torch.minimum, torch.Tensor.minimum, torch.max, torch.Tensor.max,
+#       torch.min, torch.Tensor.min, torch.fmax, torch.Tensor.fmax, torch.fmin,
+#       torch.Tensor.fmin, torch.nn.functional.hardtanh, torch.nn.functional.hardtanh_
 #   huber:
 #       torch.nn.functional.huber_loss, torch.nn.functional.smooth_l1_loss, torch.nn.HuberLoss,
 #       torch.nn.SmoothL1Loss
@@ -79,8 +93,10 @@ def replace_above(x: torch.Tensor, threshold, value) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: torch.masked_fill, Tensor.masked_fill, Tensor.masked_fill_ (this kata practises
-        torch.where)
+    Forbidden: torch.masked_fill, Tensor.masked_fill, Tensor.masked_fill_, Tensor.__setitem__,
+        torch.index_put, Tensor.index_put, Tensor.index_put_, torch.masked_scatter,
+        Tensor.masked_scatter, Tensor.masked_scatter_ (masked_fill, or assigning into a copy
+        with out[mask] = value: this kata practises torch.where)
     """
     raise NotImplementedError("04_indexing/where: replace_above is not implemented yet; stuck? run `kata hint 04_indexing/where replace_above`")
 
@@ -98,9 +114,13 @@ def relu(x: torch.Tensor) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: torch.relu, Tensor.relu, F.relu, nn.ReLU, torch.clamp, Tensor.clamp, torch.clip,
-        Tensor.clip, torch.clamp_min, Tensor.clamp_min, torch.maximum, Tensor.maximum,
-        torch.fmax, F.threshold, F.hardtanh
+    Forbidden: torch.relu, Tensor.relu, F.relu, torch.relu_, Tensor.relu_, F.relu_, nn.ReLU,
+        torch.clamp, Tensor.clamp, torch.clamp_, Tensor.clamp_, torch.clip, Tensor.clip,
+        torch.clip_, Tensor.clip_, torch.clamp_min, Tensor.clamp_min, torch.clamp_min_,
+        Tensor.clamp_min_, torch.maximum, Tensor.maximum, torch.max, Tensor.max, torch.fmax,
+        Tensor.fmax, torch.threshold, torch.threshold_, F.threshold, F.threshold_, F.hardtanh,
+        F.hardtanh_, F.leaky_relu, F.leaky_relu_, F.rrelu, F.rrelu_, F.prelu, F.elu, F.elu_,
+        F.celu, F.celu_ (each is a ReLU, or one with the right arguments)
     """
     raise NotImplementedError("04_indexing/where: relu is not implemented yet; stuck? run `kata hint 04_indexing/where relu`")
 
@@ -119,9 +139,12 @@ def clip(x: torch.Tensor, low: float, high: float) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: torch.clamp, Tensor.clamp, torch.clip, Tensor.clip, torch.clamp_min,
-        Tensor.clamp_min, torch.clamp_max, Tensor.clamp_max, torch.maximum, Tensor.maximum,
-        torch.minimum, Tensor.minimum, torch.fmax, torch.fmin, F.hardtanh
+    Forbidden: torch.clamp, Tensor.clamp, torch.clamp_, Tensor.clamp_, torch.clip, Tensor.clip,
+        torch.clip_, Tensor.clip_, torch.clamp_min, Tensor.clamp_min, torch.clamp_min_,
+        Tensor.clamp_min_, torch.clamp_max, Tensor.clamp_max, torch.clamp_max_,
+        Tensor.clamp_max_, torch.maximum, Tensor.maximum, torch.minimum, Tensor.minimum,
+        torch.max, Tensor.max, torch.min, Tensor.min, torch.fmax, Tensor.fmax, torch.fmin,
+        Tensor.fmin, F.hardtanh, F.hardtanh_ (each clips, or does with the right arguments)
     """
     raise NotImplementedError("04_indexing/where: clip is not implemented yet; stuck? run `kata hint 04_indexing/where clip`")
 

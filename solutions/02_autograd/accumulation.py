@@ -87,10 +87,13 @@ def per_example_grads(w: torch.Tensor, X: torch.Tensor, y: torch.Tensor) -> torc
         Shape (N, D), w's dtype and device: row i is d loss_i / d w, computed by its own
         loss_i.backward(), and holding nothing of the other examples. The result records no
         graph (requires_grad=False, like .grad itself). w's values and requires_grad, X and y
-        are not modified; what w.grad holds afterwards is not specified.
+        are not modified. Afterwards w.grad holds the last example's gradient alone, as its
+        backward left it (so the rows cannot come from a formula or torch.autograd.grad,
+        which leave w.grad alone).
 
     Loops: allowed (one backward per example).
-    Forbidden: torch.func (its grad and vmap would compute per-example gradients for you)
+    Forbidden: torch.func, torch.vmap, torch.autograd.functional (their grad, vmap and
+        jacobian would compute per-example gradients for you)
     """
     # BEGIN SOLUTION
     # hint: One loop over the examples: build loss_i, call backward, read w.grad. What must

@@ -62,8 +62,8 @@ def predict(W: torch.Tensor, b: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as X (float16 and bfloat16 included).
-    Forbidden: Tensor.detach, torch.detach (record no graph at all, instead of cutting one
-        off afterwards)
+    Forbidden: Tensor.detach, torch.detach, Tensor.detach_, Tensor.data.__get__ (reading
+        .data: record no graph at all, instead of cutting one off afterwards)
     """
     # BEGIN SOLUTION
     # hint: Recording is switched off for a block of code, not for a tensor: which `with`
@@ -89,8 +89,9 @@ def predict_proba(W: torch.Tensor, b: torch.Tensor, X: torch.Tensor) -> torch.Te
 
     Loops: not allowed.
     Dtype: same as X (float16 and bfloat16 included).
-    Forbidden: torch.no_grad, torch.set_grad_enabled, Tensor.detach, torch.detach (this one
-        practises torch.inference_mode)
+    Forbidden: torch.no_grad, torch.set_grad_enabled, Tensor.detach, torch.detach,
+        Tensor.detach_, Tensor.data.__get__ (reading .data; this one practises
+        torch.inference_mode)
     """
     # BEGIN SOLUTION
     # hint: torch.inference_mode() is used exactly like torch.no_grad(): as a with block

@@ -51,7 +51,8 @@ def broadcast_shape(shape_a: tuple, shape_b: tuple) -> tuple:
     Forbidden: torch.broadcast_shapes, torch.functional.broadcast_shapes,
         torch.broadcast_tensors, torch.functional.broadcast_tensors, torch.broadcast_to,
         Tensor.expand, Tensor.expand_as, torch.empty, torch.zeros, torch.ones, torch.full,
-        torch.rand, torch.randn, torch.tensor (work it out from the rules: the answer needs
+        torch.rand, torch.randn, torch.tensor, Tensor.shape.__get__, Tensor.size (reading a
+        tensor's shape), numpy.broadcast_shapes (work it out from the rules: the answer needs
         no tensor at all)
     """
     # BEGIN SOLUTION

@@ -57,7 +57,10 @@ def dot(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
         Tensor.outer, torch.ger, Tensor.ger, torch.einsum, torch.functional.einsum,
         torch.tensordot, torch.functional.tensordot, torch.linalg.vecdot,
         torch.linalg.multi_dot, torch.addmm, torch.addmv, torch.addbmm, torch.baddbmm,
-        torch.addr, F.linear, F.bilinear (the products built in: here you build one)
+        torch.addr, Tensor.addmm, Tensor.addmm_, Tensor.addmv, Tensor.addmv_, Tensor.addbmm,
+        Tensor.addbmm_, Tensor.baddbmm, Tensor.baddbmm_, Tensor.addr, Tensor.addr_,
+        torch.chain_matmul, torch.smm, torch.hspmm, torch.sspaddmm, F.linear, F.bilinear
+        (the products built in: here you build one)
     """
     # BEGIN SOLUTION
     # hint: A dot product multiplies matching entries and adds the results up. Both steps
@@ -133,8 +136,10 @@ def outer(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
         Tensor.outer, torch.ger, Tensor.ger, torch.einsum, torch.functional.einsum,
         torch.tensordot, torch.functional.tensordot, torch.linalg.vecdot,
         torch.linalg.multi_dot, torch.addmm, torch.addmv, torch.addbmm, torch.baddbmm,
-        torch.addr, F.linear, F.bilinear, torch.kron (the products built in: here you
-        build one)
+        torch.addr, Tensor.addmm, Tensor.addmm_, Tensor.addmv, Tensor.addmv_, Tensor.addbmm,
+        Tensor.addbmm_, Tensor.baddbmm, Tensor.baddbmm_, Tensor.addr, Tensor.addr_,
+        torch.chain_matmul, torch.smm, torch.hspmm, torch.sspaddmm, F.linear, F.bilinear,
+        torch.kron, Tensor.kron (the products built in: here you build one)
     """
     # BEGIN SOLUTION
     # hint: Broadcasting stretches size-1 axes. Which shapes must u and v take so that their
@@ -165,7 +170,10 @@ def matmul_by_broadcasting(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
         Tensor.outer, torch.ger, Tensor.ger, torch.einsum, torch.functional.einsum,
         torch.tensordot, torch.functional.tensordot, torch.linalg.vecdot,
         torch.linalg.multi_dot, torch.addmm, torch.addmv, torch.addbmm, torch.baddbmm,
-        torch.addr, F.linear, F.bilinear (the products built in: here you build one)
+        torch.addr, Tensor.addmm, Tensor.addmm_, Tensor.addmv, Tensor.addmv_, Tensor.addbmm,
+        Tensor.addbmm_, Tensor.baddbmm, Tensor.baddbmm_, Tensor.addr, Tensor.addr_,
+        torch.chain_matmul, torch.smm, torch.hspmm, torch.sspaddmm, F.linear, F.bilinear
+        (the products built in: here you build one)
     """
     # BEGIN SOLUTION
     # hint: Give A a new last axis and B a new axis before its last two, so that A becomes

@@ -51,8 +51,10 @@ def replace_above(x: torch.Tensor, threshold, value) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: torch.masked_fill, Tensor.masked_fill, Tensor.masked_fill_ (this kata practises
-        torch.where)
+    Forbidden: torch.masked_fill, Tensor.masked_fill, Tensor.masked_fill_, Tensor.__setitem__,
+        torch.index_put, Tensor.index_put, Tensor.index_put_, torch.masked_scatter,
+        Tensor.masked_scatter, Tensor.masked_scatter_ (masked_fill, or assigning into a copy
+        with out[mask] = value: this kata practises torch.where)
     """
     # BEGIN SOLUTION
     # hint: torch.where(condition, if_true, if_false) chooses element by element; plain
@@ -76,9 +78,13 @@ def relu(x: torch.Tensor) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: torch.relu, Tensor.relu, F.relu, nn.ReLU, torch.clamp, Tensor.clamp, torch.clip,
-        Tensor.clip, torch.clamp_min, Tensor.clamp_min, torch.maximum, Tensor.maximum,
-        torch.fmax, F.threshold, F.hardtanh
+    Forbidden: torch.relu, Tensor.relu, F.relu, torch.relu_, Tensor.relu_, F.relu_, nn.ReLU,
+        torch.clamp, Tensor.clamp, torch.clamp_, Tensor.clamp_, torch.clip, Tensor.clip,
+        torch.clip_, Tensor.clip_, torch.clamp_min, Tensor.clamp_min, torch.clamp_min_,
+        Tensor.clamp_min_, torch.maximum, Tensor.maximum, torch.max, Tensor.max, torch.fmax,
+        Tensor.fmax, torch.threshold, torch.threshold_, F.threshold, F.threshold_, F.hardtanh,
+        F.hardtanh_, F.leaky_relu, F.leaky_relu_, F.rrelu, F.rrelu_, F.prelu, F.elu, F.elu_,
+        F.celu, F.celu_ (each is a ReLU, or one with the right arguments)
     """
     # BEGIN SOLUTION
     # hint: One torch.where: keep x where it is positive, 0 everywhere else.
@@ -102,9 +108,12 @@ def clip(x: torch.Tensor, low: float, high: float) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: torch.clamp, Tensor.clamp, torch.clip, Tensor.clip, torch.clamp_min,
-        Tensor.clamp_min, torch.clamp_max, Tensor.clamp_max, torch.maximum, Tensor.maximum,
-        torch.minimum, Tensor.minimum, torch.fmax, torch.fmin, F.hardtanh
+    Forbidden: torch.clamp, Tensor.clamp, torch.clamp_, Tensor.clamp_, torch.clip, Tensor.clip,
+        torch.clip_, Tensor.clip_, torch.clamp_min, Tensor.clamp_min, torch.clamp_min_,
+        Tensor.clamp_min_, torch.clamp_max, Tensor.clamp_max, torch.clamp_max_,
+        Tensor.clamp_max_, torch.maximum, Tensor.maximum, torch.minimum, Tensor.minimum,
+        torch.max, Tensor.max, torch.min, Tensor.min, torch.fmax, Tensor.fmax, torch.fmin,
+        Tensor.fmin, F.hardtanh, F.hardtanh_ (each clips, or does with the right arguments)
     """
     # BEGIN SOLUTION
     # hint: Two conditions need two wheres, one inside the other: the inner one handles one

@@ -2,7 +2,7 @@
 import torch
 
 from checker import judge as J
-from checker.suite import Case, Suite, call, param, strided, transposed
+from checker.suite import Case, Suite, call, meta, param, strided, transposed
 
 suite = Suite()
 
@@ -17,6 +17,7 @@ def tensor_facts(g):
     yield Case(g.randn(2, 3, 4).to(torch.bfloat16))
     yield Case(transposed(g.randn(5, 2)))
     yield Case(param(g.randn(3, 1)))
+    yield Case(meta(2, 3, dtype="float16"))                   # the device is the tensor's own, not a guess
 
 
 def ids_case(g, batch=2, seq_len=5, vocab=50):
@@ -80,9 +81,11 @@ def flags_problem(out: dict) -> str | None:
 
 @suite.check()
 def as_parameter(g):  # noqa: F811 - a second check of the same graded name
-    """The trainable-leaf promise, on inputs that already require grad and on empty ones."""
+    """The trainable-leaf promise, on inputs that already require grad and on empty ones; and
+    the device promise, on a meta tensor (a copy made on a guessed device would land elsewhere)."""
     runs = [g.randn(2, 3), g.randint(0, 9, (4,)), param(g.randn(3, 2)),
-            param(g.randn(2, dtype=torch.float64)), g.randn(0, 4), g.randint(0, 9, (2, 0))]
+            param(g.randn(2, dtype=torch.float64)), g.randn(0, 4), g.randint(0, 9, (2, 0)),
+            meta(3, 2, dtype="int32")]
 
     def judge(expected, got):
         for values, exp, res in zip(runs, expected, got):

@@ -168,3 +168,116 @@ def as_parameter(values):  # noqa: F811
     with torch.no_grad():
         out.copy_(values)
     return out.requires_grad_(True)
+
+
+# ---------------------------------------------------------------- more mistakes (review)
+
+@catalogue.mistake("hard-codes the device as the CPU (or CUDA when there is one)",
+                   hint="x.device says where this tensor lives; return it")
+def tensor_facts(x):  # noqa: F811
+    return x.shape, x.dtype, torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+@catalogue.mistake("returns x.numel() for the shape", hint="the shape is the size of every dim: x.shape")
+def tensor_facts(x):  # noqa: F811
+    return x.numel(), x.dtype, x.device
+
+
+@catalogue.mistake("returns (dtype, shape, device)", hint="return (shape, dtype, device) in that order")
+def tensor_facts(x):  # noqa: F811
+    return x.dtype, x.shape, x.device
+
+
+@catalogue.mistake("raises TypeError for a wrong dtype", hint="the spec asks for ValueError in every case")
+def validate_token_ids(ids, vocab_size):  # noqa: F811
+    if ids.dtype != torch.int64:
+        raise TypeError(f"token ids must be torch.int64, not {ids.dtype}")
+    if ids.dim() != 2:
+        raise ValueError("token ids must be (batch, seq_len)")
+    if ((ids < 0) | (ids >= vocab_size)).any():
+        raise ValueError("token id outside the vocabulary")
+
+
+@catalogue.mistake("checks only the upper end of the range", hint="ids below 0 are invalid too")
+def validate_token_ids(ids, vocab_size):  # noqa: F811
+    if ids.dtype != torch.int64 or ids.dim() != 2:
+        raise ValueError("token ids must be an int64 (batch, seq_len) tensor")
+    if not torch.all(ids < vocab_size):
+        raise ValueError("token id outside the vocabulary")
+
+
+@catalogue.mistake("returns False for invalid ids instead of raising", hint="raise ValueError; return None when valid")
+def validate_token_ids(ids, vocab_size):  # noqa: F811
+    if ids.dtype != torch.int64 or ids.dim() != 2:
+        return False
+    return None if not ((ids < 0) | (ids >= vocab_size)).any() else False
+
+
+@catalogue.mistake("fixes bad ids in place with clamp_ instead of raising", hint="leave ids alone and raise ValueError")
+def validate_token_ids(ids, vocab_size):  # noqa: F811
+    if ids.dtype != torch.int64 or ids.dim() != 2:
+        raise ValueError("token ids must be an int64 (batch, seq_len) tensor")
+    ids.clamp_(0, vocab_size - 1)
+
+
+@catalogue.mistake("detach() without clone(): the copy shares values' memory",
+                   hint="values.detach().clone() owns its memory")
+def as_parameter(values):  # noqa: F811
+    data = values.detach()
+    return (data if data.is_floating_point() else data.to(torch.float32)).requires_grad_()
+
+
+@catalogue.mistake("converts integers to float64 with .double()", hint="integer and bool values become float32")
+def as_parameter(values):  # noqa: F811
+    copy = values.detach().clone()
+    return (copy if copy.is_floating_point() else copy.double()).requires_grad_()
+
+
+@catalogue.mistake("rebuilds it with torch.zeros(values.shape) and copy_: always on the CPU",
+                   hint="make the copy on values.device (clone, or *_like factories)")
+def as_parameter(values):  # noqa: F811
+    dtype = values.dtype if values.is_floating_point() else torch.float32
+    out = torch.zeros(tuple(values.shape), dtype=dtype)
+    with torch.no_grad():
+        out.copy_(values)
+    return out.requires_grad_()
+
+
+# ---------------------------------------------------------------- more alternatives (review)
+
+@catalogue.alternative("tensor_facts through torch.Size(x.size()) and getattr")
+def tensor_facts(x):  # noqa: F811
+    return torch.Size(x.size()), getattr(x, "dtype"), getattr(x, "device")
+
+
+@catalogue.alternative("validate_token_ids with len(ids.shape), an all() of the valid range and a ValueError subclass")
+def validate_token_ids(ids, vocab_size):  # noqa: F811
+    class TokenIdError(ValueError):
+        pass
+
+    if len(ids.shape) != 2 or ids.dtype not in (torch.long,):
+        raise TokenIdError("ids must be a 2-D torch.long tensor")
+    if not bool(((ids >= 0) & (ids < vocab_size)).all()):
+        raise TokenIdError("ids out of range")
+
+
+@catalogue.alternative("validate_token_ids with torch.any on lt and ge")
+def validate_token_ids(ids, vocab_size):  # noqa: F811
+    if ids.dtype != torch.int64:
+        raise ValueError("wrong dtype")
+    if ids.ndimension() != 2:
+        raise ValueError("wrong number of dims")
+    if torch.any(ids.lt(0)).item() or torch.any(ids.ge(vocab_size)).item():
+        raise ValueError("id out of range")
+
+
+@catalogue.alternative("as_parameter with .to(dtype, copy=True) then detach()")
+def as_parameter(values):  # noqa: F811
+    dtype = values.dtype if torch.is_floating_point(values) else torch.float32
+    return values.to(dtype=dtype, copy=True).detach().requires_grad_(True)
+
+
+@catalogue.alternative("as_parameter with torch.tensor(values, requires_grad=True) (copies, with a warning)")
+def as_parameter(values):  # noqa: F811
+    dtype = values.dtype if values.dtype.is_floating_point else torch.float
+    return torch.tensor(values.detach(), dtype=dtype, device=values.device, requires_grad=True)

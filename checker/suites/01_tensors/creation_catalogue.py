@@ -245,3 +245,186 @@ def init_linear(in_features, out_features, generator):  # noqa: F811
 @catalogue.alternative("random_mask as torch.rand(...).lt(keep_prob)")
 def random_mask(shape, keep_prob, generator):  # noqa: F811
     return torch.rand(*shape, generator=generator, device=generator.device).lt(keep_prob)
+
+
+# ---------------------------------------------------------------- more mistakes (review)
+
+@catalogue.mistake("an empty list gives int64 (no float seen, so it falls through to int)",
+                   hint="with nothing to look at, torch.tensor([]) is float32")
+def inferred_dtype(data):  # noqa: F811
+    values = _leaves(data)
+    if any(type(v) is float for v in values):
+        return torch.float32
+    if not values or any(type(v) is int for v in values):
+        return torch.int64
+    return torch.bool
+
+
+@catalogue.mistake("labels as int32 (dtype=torch.int)", hint="class ids are int64 (torch.long)")
+def from_records(records):  # noqa: F811
+    labels = torch.tensor([r[0] for r in records], dtype=torch.int)
+    return labels, torch.tensor([r[1] for r in records], dtype=torch.float32)
+
+
+@catalogue.mistake("features stacked as columns (F, N)", hint="one row per record: features is (N, F)")
+def from_records(records):  # noqa: F811
+    labels = torch.tensor([r[0] for r in records])
+    return labels, torch.tensor([r[1] for r in records], dtype=torch.float32).T
+
+
+@catalogue.mistake("returns a list [labels, features]", hint="return the pair as a tuple")
+def from_records(records):  # noqa: F811
+    return list(ref.from_records(records))
+
+
+@catalogue.mistake("builds a Python list and calls torch.tensor on it: no points gives float32",
+                   hint="torch.arange keeps int64 even when the result is empty")
+def ticks(start, stop, step):  # noqa: F811
+    values, v = [], start
+    while v < stop:
+        values.append(v)
+        v += step
+    return torch.tensor(values)
+
+
+@catalogue.mistake("forces dtype=torch.long, which truncates float steps", hint="let arange pick the dtype")
+def ticks(start, stop, step):  # noqa: F811
+    return torch.arange(start, stop, step, dtype=torch.long)
+
+
+@catalogue.mistake("np.linspace turned into a tensor: float64", hint="torch.linspace gives float32")
+def evenly_spaced(start, stop, count):  # noqa: F811
+    import numpy as np
+    return torch.from_numpy(np.linspace(start, stop, count))
+
+
+@catalogue.mistake("counts back from stop, so a single point is stop", hint="count == 1 gives [start]")
+def evenly_spaced(start, stop, count):  # noqa: F811
+    step = (stop - start) / max(count - 1, 1)
+    return stop - torch.arange(count - 1, -1, -1) * step
+
+
+@catalogue.mistake("divides by sqrt(out_features) (fan-out) instead of sqrt(in_features)",
+                   hint="scale by 1 / sqrt(in_features)")
+def init_linear(in_features, out_features, generator):  # noqa: F811
+    weight = torch.randn(out_features, in_features, generator=generator) / math.sqrt(out_features)
+    return weight.requires_grad_(), torch.zeros(out_features, requires_grad=True)
+
+
+@catalogue.mistake("draws the bias from the generator too", hint="the bias starts at zeros")
+def init_linear(in_features, out_features, generator):  # noqa: F811
+    weight = torch.randn(out_features, in_features, generator=generator) / math.sqrt(in_features)
+    bias = torch.randn(out_features, generator=generator)
+    return weight.requires_grad_(), bias.requires_grad_()
+
+
+@catalogue.mistake("returns (bias, weight)", hint="return (weight, bias) in that order")
+def init_linear(in_features, out_features, generator):  # noqa: F811
+    weight, bias = ref.init_linear(in_features, out_features, generator)
+    return bias, weight
+
+
+@catalogue.mistake("keeps where the draw is above 1 - keep_prob: right rate, other elements",
+                   hint="compare the draw with keep_prob: u < keep_prob")
+def random_mask(shape, keep_prob, generator):  # noqa: F811
+    return torch.rand(shape, generator=generator) > 1 - keep_prob
+
+
+@catalogue.mistake("draws one number per element in a Python loop", expect="not-vectorised",
+                   hint="one torch.rand(shape, ...) call draws them all")
+def random_mask(shape, keep_prob, generator):  # noqa: F811
+    out = torch.empty(shape, dtype=torch.bool)
+    flat = out.view(-1)
+    for i in range(flat.numel()):
+        flat[i] = torch.rand(1, generator=generator) < keep_prob
+    return out
+
+
+# ---------------------------------------------------------------- more alternatives (review)
+
+@catalogue.alternative("inferred_dtype with three flags set while walking the lists")
+def inferred_dtype(data):  # noqa: F811
+    seen = {"bool": False, "int": False, "float": False}
+
+    def walk(v):
+        if isinstance(v, list):
+            for item in v:
+                walk(item)
+        elif isinstance(v, bool):
+            seen["bool"] = True
+        elif isinstance(v, int):
+            seen["int"] = True
+        else:
+            seen["float"] = True
+    walk(data)
+    if seen["float"] or not any(seen.values()):
+        return torch.float32
+    return torch.int64 if seen["int"] else torch.bool
+
+
+@catalogue.alternative("from_records with numpy arrays and torch.from_numpy")
+def from_records(records):  # noqa: F811
+    import numpy as np
+    labels = np.array([label for label, _ in records], dtype=np.int64)
+    features = np.array([row for _, row in records], dtype=np.float32)
+    return torch.from_numpy(labels), torch.from_numpy(features)
+
+
+@catalogue.alternative("from_records filling preallocated tensors row by row")
+def from_records(records):  # noqa: F811
+    labels = torch.empty(len(records), dtype=torch.long)
+    features = torch.zeros(len(records), len(records[0][1]))
+    for i, (label, row) in enumerate(records):
+        labels[i] = label
+        features[i] = torch.as_tensor(row, dtype=torch.float32)
+    return labels, features
+
+
+@catalogue.alternative("from_records with the legacy LongTensor and FloatTensor constructors")
+def from_records(records):  # noqa: F811
+    return torch.LongTensor([r[0] for r in records]), torch.FloatTensor([r[1] for r in records])
+
+
+@catalogue.alternative("ticks as start + step * arange(count), count from ceil, float32 picked by hand")
+def ticks(start, stop, step):  # noqa: F811
+    floats = any(isinstance(v, float) for v in (start, stop, step))
+    count = math.ceil((stop - start) / step)
+    return start + step * torch.arange(count, dtype=torch.float32 if floats else torch.int64)
+
+
+@catalogue.alternative("evenly_spaced with keyword steps= and float ends")
+def evenly_spaced(start, stop, count):  # noqa: F811
+    return torch.linspace(start=float(start), end=float(stop), steps=count, dtype=torch.float32)
+
+
+@catalogue.alternative("filled_like with torch.full(shape, dtype=, device=)")
+def filled_like(template, value, dtype):  # noqa: F811
+    return torch.full(template.size(), value, dtype=dtype, device=template.device)
+
+
+@catalogue.alternative("filled_like from empty_like(dtype=).fill_(value)")
+def filled_like(template, value, dtype):  # noqa: F811
+    return torch.empty_like(template, dtype=dtype).fill_(value)
+
+
+@catalogue.alternative("init_linear returning nn.Parameter leaves, drawn with randn(*shape) and a multiply")
+def init_linear(in_features, out_features, generator):  # noqa: F811
+    weight = torch.randn(out_features, in_features, generator=generator, device=generator.device)
+    weight = torch.nn.Parameter(weight * (1.0 / math.sqrt(in_features)))
+    return weight, torch.nn.Parameter(torch.zeros(out_features, device=generator.device))
+
+
+@catalogue.alternative("init_linear with nn.init.normal_(generator=) and std=1/sqrt(in)")
+def init_linear(in_features, out_features, generator):  # noqa: F811
+    weight = torch.empty(out_features, in_features, device=generator.device)
+    with torch.no_grad():
+        torch.nn.init.normal_(weight, generator=generator)
+        weight.div_(math.sqrt(in_features))
+    bias = torch.zeros(out_features, device=generator.device)
+    return weight.requires_grad_(True), bias.requires_grad_(True)
+
+
+@catalogue.alternative("random_mask with size= keyword and an explicit comparison")
+def random_mask(shape, keep_prob, generator):  # noqa: F811
+    u = torch.rand(size=tuple(shape), generator=generator, device=generator.device)
+    return torch.lt(u, keep_prob)

@@ -6,6 +6,7 @@ import torch
 from checker.catalogue import Catalogue
 
 catalogue = Catalogue()
+ref = catalogue.reference
 
 # A global device, chosen once at import: fine for a script, wrong inside a function that
 # should follow its input.
@@ -216,3 +217,107 @@ def check_same_device(model, batch):  # noqa: F811
     if len(devices) != 1:
         raise ValueError(f"expected one device, found {sorted(str(d) for d in devices)}")
     return devices.pop()
+
+
+# ---------------------------------------------------------------- more mistakes (review)
+
+@catalogue.mistake("torch.cuda.is_available without the call: a function is always true",
+                   hint="call it: torch.cuda.is_available()")
+def best_device(cuda=None, mps=None):  # noqa: F811
+    cuda = torch.cuda.is_available if cuda is None else cuda
+    mps = torch.backends.mps.is_available() if mps is None else mps
+    return torch.device("cuda" if cuda else "mps" if mps else "cpu")
+
+
+@catalogue.mistake("returns torch.device('cuda:0'), with an index", hint="torch.device('cuda'), without an index")
+def best_device(cuda=None, mps=None):  # noqa: F811
+    device = ref.best_device(cuda, mps)
+    return torch.device("cuda:0") if device.type == "cuda" else device
+
+
+@catalogue.mistake("moves every tensor with .cuda(), whatever device was asked for",
+                   hint="t.to(device) moves to the device passed in")
+def move_batch(batch, device):  # noqa: F811
+    from torch.utils._pytree import tree_map
+    return tree_map(lambda v: v.cuda() if isinstance(v, torch.Tensor) else v, batch)
+
+
+@catalogue.mistake("treats a string as a sequence and recurses into it for ever",
+                   hint="only dicts, lists and tuples are containers; keep strings as they are")
+def move_batch(batch, device):  # noqa: F811
+    from collections.abc import Mapping, Sequence
+
+    def move(value):
+        if isinstance(value, torch.Tensor):
+            return value.to(device)
+        if isinstance(value, Mapping):
+            return {k: move(v) for k, v in value.items()}
+        if isinstance(value, Sequence):
+            return [move(v) for v in value]
+        return value
+    return move(batch)
+
+
+@catalogue.mistake("reads model.device, which an nn.Module does not have",
+                   hint="a module's device is the device of its parameters: next(model.parameters()).device")
+def check_same_device(model, batch):  # noqa: F811
+    for t in _tensors(batch):
+        if t.device != model.device:
+            raise ValueError(f"batch tensor on {t.device}, model on {model.device}")
+    return model.device
+
+
+@catalogue.mistake("returns torch.device('cpu') when everything agrees", hint="return the device they share")
+def check_same_device(model, batch):  # noqa: F811
+    ref.check_same_device(model, batch)
+    return torch.device("cpu")
+
+
+# ---------------------------------------------------------------- more alternatives (review)
+
+@catalogue.alternative("best_device as one conditional expression")
+def best_device(cuda=None, mps=None):  # noqa: F811
+    use_cuda = torch.cuda.is_available() if cuda is None else bool(cuda)
+    use_mps = torch.backends.mps.is_available() if mps is None else bool(mps)
+    return torch.device("cuda") if use_cuda else torch.device("mps") if use_mps else torch.device("cpu")
+
+
+@catalogue.alternative("move_batch with Mapping and Sequence ABCs, strings excluded, type(...) rebuilds")
+def move_batch(batch, device):  # noqa: F811
+    from collections.abc import Mapping, Sequence
+
+    def move(value):
+        if torch.is_tensor(value):
+            return value.to(device=device, non_blocking=True)
+        if isinstance(value, Mapping):
+            return type(value)((k, move(v)) for k, v in value.items())
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            return type(value)(move(v) for v in value)
+        return value
+    return move(batch)
+
+
+@catalogue.alternative("zeros_like_params with p.new_zeros and a dict(...) of pairs")
+def zeros_like_params(model, dtype=None):  # noqa: F811
+    return dict((name, p.new_zeros(p.shape, dtype=dtype if dtype is not None else p.dtype))
+                for name, p in model.named_parameters())
+
+
+@catalogue.alternative("zeros_like_params from p.detach().clone().zero_() and a cast")
+def zeros_like_params(model, dtype=None):  # noqa: F811
+    state = {}
+    for name, p in model.named_parameters():
+        zero = p.detach().clone().zero_()
+        state[name] = zero if dtype is None else zero.to(dtype)
+    return state
+
+
+@catalogue.alternative("check_same_device with pytree leaves and a first-device comparison")
+def check_same_device(model, batch):  # noqa: F811
+    from torch.utils._pytree import tree_leaves
+    params = list(model.parameters())
+    device = params[0].device
+    for t in params + [v for v in tree_leaves(batch) if isinstance(v, torch.Tensor)]:
+        if t.device != device:
+            raise ValueError(f"found a tensor on {t.device} and another on {device}")
+    return device

@@ -8,7 +8,7 @@ Python implementation there whose first use costs seconds.
 """
 import torch
 
-from checker.suite import Case, Suite, dtype, nn_model, transposed
+from checker.suite import Case, Suite, dtype, meta, nn_model, transposed
 
 suite = Suite()
 
@@ -75,3 +75,5 @@ def cast_floating(g):
                dtype("float32"))
     yield Case({"w": transposed(g.randn(3, 5)), "ids": g.randint(0, 1000, (2, 6)).to(torch.int32)},
                dtype("bfloat16"))
+    yield Case({"w": g.randn(2, 3), "big": meta(4096, 1024), "ids": meta(2, 8, dtype="int64")}, dtype("float16"),
+               label="entries on the meta device stay there")

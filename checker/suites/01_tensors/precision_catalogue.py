@@ -132,3 +132,77 @@ def cast_floating(state_dict, dtype):  # noqa: F811
     for name, t in state_dict.items():
         out[name] = t.to(dtype=dtype) if torch.is_floating_point(t) else t
     return out
+
+
+# ---------------------------------------------------------------- more mistakes (review)
+
+@catalogue.mistake("finfo/iinfo bits // 8 with no case for bool (iinfo rejects it)",
+                   hint="bool takes 1 byte; element_size() knows every dtype")
+def bytes_per_element(dtype):  # noqa: F811
+    info = torch.finfo(dtype) if dtype.is_floating_point else torch.iinfo(dtype)
+    return info.bits // 8
+
+
+@catalogue.mistake("torch.empty(0, dtype=dtype).nbytes: an empty tensor takes 0 bytes",
+                   hint="ask element_size(), which does not depend on how many elements there are")
+def bytes_per_element(dtype):  # noqa: F811
+    return torch.empty(0, dtype=dtype).nbytes
+
+
+@catalogue.mistake("len(p) for the element count: only the size of the first dim",
+                   hint="p.numel() counts every element")
+def parameter_bytes(model, dtype=None):  # noqa: F811
+    return sum(len(p) * (p.element_size() if dtype is None else ref.bytes_per_element(dtype))
+               for p in model.parameters())
+
+
+@catalogue.mistake("counts with np.prod, which returns a NumPy integer", hint="return a Python int: p.numel(), or int(...)")
+def parameter_bytes(model, dtype=None):  # noqa: F811
+    import numpy as np
+    return sum(np.prod(p.shape) * (p.element_size() if dtype is None else ref.bytes_per_element(dtype))
+               for p in model.parameters())
+
+
+@catalogue.mistake("a hand-written list of floating dtypes that misses float16 and bfloat16",
+                   hint="t.is_floating_point() covers every floating dtype")
+def cast_floating(state_dict, dtype):  # noqa: F811
+    return {name: t.to(dtype) if t.dtype in (torch.float32, torch.float64) else t
+            for name, t in state_dict.items()}
+
+
+@catalogue.mistake("moves every entry to the CPU while casting, as for a checkpoint file",
+                   hint="keep each tensor on its device: t.to(dtype) only")
+def cast_floating(state_dict, dtype):  # noqa: F811
+    return {name: t.detach().cpu().to(dtype) if t.is_floating_point() else t.cpu()
+            for name, t in state_dict.items()}
+
+
+# ---------------------------------------------------------------- more alternatives (review)
+
+@catalogue.alternative("bytes_per_element from a 0-d tensor's untyped storage size")
+def bytes_per_element(dtype):  # noqa: F811
+    return torch.zeros((), dtype=dtype).untyped_storage().nbytes()
+
+
+@catalogue.alternative("parameter_bytes from named_parameters() with math.prod of the shape")
+def parameter_bytes(model, dtype=None):  # noqa: F811
+    import math
+    total = 0
+    for _, p in model.named_parameters():
+        itemsize = (dtype or p.dtype).itemsize
+        total += math.prod(p.shape) * itemsize
+    return int(total)
+
+
+@catalogue.alternative("cast_floating with dtype.is_floating_point and Tensor.type(dtype)")
+def cast_floating(state_dict, dtype):  # noqa: F811
+    return {name: (t.type(dtype) if t.dtype.is_floating_point else t) for name, t in state_dict.items()}
+
+
+@catalogue.alternative("cast_floating that clones the entries it keeps")
+def cast_floating(state_dict, dtype):  # noqa: F811
+    out = dict()
+    for key in state_dict:
+        value = state_dict[key]
+        out[key] = value.to(dtype, copy=True) if value.is_floating_point() else value.clone()
+    return out

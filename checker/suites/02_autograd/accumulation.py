@@ -113,6 +113,12 @@ def per_example_grads(g):
                         or r.get("is_leaf") is not True or not J.close(value, e["value"]):
                     return (f"{header}\n  {label} was changed: its values, requires_grad and leaf status must stay "
                             f"as they were. Only w.grad may change.")
+            grad = (res.get("after") or [{}])[0].get("grad")
+            if not (isinstance(grad, torch.Tensor) and J.close(grad, exp["after"][0]["grad"])):
+                return (f"{header}\n  afterwards w.grad should hold the last example's gradient alone, as its "
+                        f"backward left it, but it holds {'None' if grad is None else J.show_tensor(grad)}. "
+                        f"Take every row from w.grad after that example's loss_i.backward(): a formula or "
+                        f"torch.autograd.grad gives the numbers but never writes w.grad.")
         return None
 
     return [call("per_example_grads", *args, inplace=True) for args in runs], judge
@@ -136,7 +142,8 @@ def rows_advice(args, out) -> str:
     return "Row i is the gradient of (X[i] @ w - y[i]) ** 2 alone."
 
 
-@suite.function(grad=False)
+# inplace=True: w.grad after the call is compared too (the last example's gradient).
+@suite.function(grad=False, inplace=True)
 def per_example_grads(g):  # noqa: F811 - the ladder, after the diagnosis
     yield Case(param(torch.tensor([1.0])), torch.tensor([[2.0]]), torch.tensor([1.0]))   # grad 2*(2-1)*2 = 4
     yield Case(stale(g, 1), g.randn(3, 1), g.randn(3))

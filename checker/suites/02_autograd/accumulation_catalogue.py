@@ -81,16 +81,22 @@ def grad_history(w, x, n):
     return ref.grad_history(w, x, max(n, 0))
 
 
+def example_rows(w, X, y, clear=lambda w: setattr(w, "grad", None), loss=lambda error: error ** 2):
+    """The reference's per-example loop with its clearing step or its loss changed."""
+    rows = []
+    for i in range(X.shape[0]):
+        clear(w)
+        loss(X[i] @ w - y[i]).backward()
+        rows.append(w.grad.clone())
+    return torch.stack(rows)
+
+
 # --- per_example_grads ------------------------------------------------------------------------
 
 @catalogue.mistake("per_example_grads never clears w.grad, so row i is the sum of examples 0..i",
                    hint="set w.grad = None before each example's backward")
 def per_example_grads(w, X, y):
-    rows = []
-    for i in range(X.shape[0]):
-        ((X[i] @ w - y[i]) ** 2).backward()
-        rows.append(w.grad.clone())
-    return torch.stack(rows)
+    return example_rows(w, X, y, clear=lambda w: None)
 
 
 @catalogue.mistake("per_example_grads clears w.grad after each backward, so the stale gradient lands in row 0",
@@ -257,3 +263,101 @@ def microbatch_grads(W, b, X, y, k):
     W.grad = b.grad = None
     for j in range(k):
         (((X[j::k] @ W + b - y[j::k]) ** 2).mean() / k).backward()
+
+
+# --- more mistakes (review) -------------------------------------------------------------------
+
+@catalogue.mistake("grad_history records w.grad.tolist(): Python lists, not tensors",
+                   hint="record tensors: w.grad.clone()")
+def grad_history(w, x, n):
+    return [entry.tolist() for entry in ref.grad_history(w, x, n)]
+
+
+@catalogue.mistake("grad_history stacks the snapshots into one tensor", hint="return a Python list of n tensors")
+def grad_history(w, x, n):
+    return torch.stack(ref.grad_history(w, x, n)) if n else torch.empty(0)
+
+
+@catalogue.mistake("grad_history takes the mean of w * x instead of its sum",
+                   hint="the loss is (w * x).sum(); a mean divides every gradient by numel")
+def grad_history(w, x, n):
+    return ref.grad_history(w, x / max(x.numel(), 1), n)    # (w * x).mean() is (w * x / numel).sum()
+
+
+@catalogue.mistake("per_example_grads calls w.grad.zero_() before each backward, but w.grad starts as None",
+                   hint="w.grad is None until the first backward: set w.grad = None instead, or check first")
+def per_example_grads(w, X, y):
+    return example_rows(w, X, y, clear=lambda w: w.grad.zero_())
+
+
+@catalogue.mistake("per_example_grads forgets the square: each loss is the error itself",
+                   hint="loss_i = (X[i] @ w - y[i]) ** 2")
+def per_example_grads(w, X, y):
+    return example_rows(w, X, y, loss=lambda error: error)
+
+
+@catalogue.mistake("microbatch_grads calls .zero_() on gradients that may still be None",
+                   hint="W.grad is None before any backward: set it to None, or zero it only when it exists")
+def microbatch_grads(W, b, X, y, k):
+    W.grad.zero_()
+    b.grad.zero_()
+    accumulate(W, b, X, y, k, clear_before=False)
+
+
+@catalogue.mistake("microbatch_grads divides each micro-batch's mean by its size m instead of by k",
+                   hint="the k means add up to k times the full mean: divide each by k")
+def microbatch_grads(W, b, X, y, k):
+    accumulate(W, b, X, y, k, scale=X.shape[0] // k if k >= 1 and X.shape[0] % k == 0 else 1)
+
+
+# --- more alternatives (review) ---------------------------------------------------------------
+
+@catalogue.alternative("grad_history with torch.sum(w * x), torch.autograd.backward and detach().clone()")
+def grad_history(w, x, n):
+    if n < 0:
+        raise ValueError(f"n={n} is negative")
+    snapshots = []
+    while len(snapshots) < n:
+        torch.autograd.backward(torch.sum(w * x))
+        snapshots.append(w.grad.detach().clone())
+    return snapshots
+
+
+@catalogue.alternative("per_example_grads setting w.grad = None and keeping w.grad itself (a fresh tensor each time)")
+def per_example_grads(w, X, y):
+    rows = []
+    for i in range(len(X)):
+        w.grad = None
+        loss = (torch.dot(X[i], w) - y[i]).pow(2)
+        loss.backward()
+        rows.append(w.grad)
+    return torch.stack(rows, dim=0)
+
+
+@catalogue.alternative("microbatch_grads resetting with zeros_like and summing squared errors over N * K")
+def microbatch_grads(W, b, X, y, k):
+    N = X.shape[0]
+    if k < 1 or N % k != 0:
+        raise ValueError("k must be a positive divisor of N")
+    W.grad, b.grad = torch.zeros_like(W), torch.zeros_like(b)
+    total = y.numel()
+    for X_micro, y_micro in zip(X.split(N // k), y.split(N // k)):
+        (((X_micro @ W + b) - y_micro).pow(2).sum() / total).backward()
+
+
+@catalogue.mistake("per_example_grads writes the gradient formula and detaches it: w.grad is never written",
+                   hint="take each row from w.grad after that example's loss_i.backward()")
+def per_example_grads(w, X, y):
+    return (2 * (X @ w - y)[:, None] * X).detach()
+
+
+@catalogue.mistake("per_example_grads asks torch.autograd.grad for each row, which leaves w.grad alone",
+                   hint="call loss_i.backward() and read w.grad: the kata is about what backward writes there")
+def per_example_grads(w, X, y):
+    return torch.stack([torch.autograd.grad((X[i] @ w - y[i]) ** 2, w)[0] for i in range(X.shape[0])])
+
+
+@catalogue.mistake("per_example_grads takes the Jacobian of the loss vector", expect="forbidden-op",
+                   hint="write the loop: clear, backward, copy")
+def per_example_grads(w, X, y):
+    return torch.autograd.functional.jacobian(lambda weights: (X @ weights - y) ** 2, w.detach())

@@ -22,6 +22,25 @@ def walk_with_a_list(root, pop_from, children):
     return names
 
 
+def walk_recursively(root, name=lambda node: type(node).__name__, children_first=False):
+    """A depth-first walk that lists each node once; `name` and the order of listing vary."""
+    names, seen = [], set()
+
+    def visit(node):
+        if node is None or node in seen:
+            return
+        seen.add(node)
+        if not children_first:
+            names.append(name(node))
+        for child, _ in node.next_functions:
+            visit(child)
+        if children_first:
+            names.append(name(node))
+
+    visit(root)
+    return names
+
+
 # --- build_graph ------------------------------------------------------------------------------
 
 @catalogue.mistake("build_graph expands z as x * a + x * b: same numbers, but z comes from an addition",
@@ -113,18 +132,7 @@ def make_leaf(data):
 @catalogue.mistake("grad_fn_names uses node.name(), which spells leaves 'torch::autograd::AccumulateGrad'",
                    hint="use type(node).__name__")
 def grad_fn_names(model, x):
-    names, seen = [], set()
-
-    def visit(node):
-        if node is None or node in seen:
-            return
-        seen.add(node)
-        names.append(node.name())
-        for child, _ in node.next_functions:
-            visit(child)
-
-    visit(model(x).grad_fn)
-    return names
+    return walk_recursively(model(x).grad_fn, name=lambda node: node.name())
 
 
 @catalogue.mistake("grad_fn_names keeps no visited set, so a node reached twice is listed twice",
@@ -232,3 +240,89 @@ def make_leaf(data):
 @catalogue.alternative("grad_fn_names with an explicit stack, children pushed in reverse")
 def grad_fn_names(model, x):
     return walk_with_a_list(model(x).grad_fn, pop_from=-1, children=lambda node: reversed(node.next_functions))
+
+
+# --- more mistakes (review) -------------------------------------------------------------------
+
+@catalogue.mistake("build_graph multiplies x by a detached y, so z's gradient never reaches a and b",
+                   hint="use y itself in z = x * y; detach() cuts the graph")
+def build_graph(a, b, x):
+    y = a + b
+    return y, x * y.detach()
+
+
+@catalogue.mistake("build_graph multiplies into x in place (x *= y)",
+                   hint="z = x * y makes a new tensor and leaves x alone")
+def build_graph(a, b, x):
+    y = a + b
+    z = x
+    z *= y
+    return y, z
+
+
+@catalogue.mistake("make_leaf converts integer data to float instead of letting torch refuse it",
+                   hint="copy data as it is; requires_grad_() raises RuntimeError for integers by itself")
+def make_leaf(data):
+    copy = data.detach().clone()
+    return (copy if copy.is_floating_point() else copy.float()).requires_grad_()
+
+
+@catalogue.mistake("grad_fn_names lists a node after its children (post-order)",
+                   hint="append the node's name first, then visit its next_functions")
+def grad_fn_names(model, x):
+    return walk_recursively(model(x).grad_fn, children_first=True)
+
+
+@catalogue.mistake("grad_fn_names does not skip None entries, so they are listed as 'NoneType'",
+                   hint="an entry of None is an input that needs no gradient: skip it")
+def grad_fn_names(model, x):
+    names, seen = [], set()
+
+    def visit(node):
+        if node in seen:
+            return
+        seen.add(node)
+        names.append(type(node).__name__)
+        for child, _ in getattr(node, "next_functions", ()):
+            visit(child)
+
+    root = model(x).grad_fn
+    if root is not None:
+        visit(root)
+    return names
+
+
+# --- more alternatives (review) ---------------------------------------------------------------
+
+@catalogue.alternative("build_graph with Tensor.add and y * x (operands the other way round)")
+def build_graph(a, b, x):
+    y = a.add(b)
+    return y, y * x
+
+
+@catalogue.alternative("make_leaf as nn.Parameter of a detached clone")
+def make_leaf(data):
+    return torch.nn.Parameter(data.detach().clone())
+
+
+@catalogue.alternative("make_leaf with empty_like(...).copy_(data.detach()) and requires_grad=True")
+def make_leaf(data):
+    leaf = torch.empty_like(data, requires_grad=False)
+    leaf.copy_(data.detach())
+    leaf.requires_grad = True
+    return leaf
+
+
+@catalogue.alternative("grad_fn_names with a set of id(node) and a recursive generator")
+def grad_fn_names(model, x):
+    seen = set()
+
+    def walk(node):
+        if node is None or id(node) in seen:
+            return
+        seen.add(id(node))
+        yield type(node).__name__
+        for child, _index in node.next_functions:
+            yield from walk(child)
+
+    return list(walk(model(x).grad_fn))

@@ -161,7 +161,7 @@ def frozen_backbone_forward(W1, W2, X):
 
 
 @catalogue.mistake("frozen_backbone_forward switches grad mode off and on around the backbone",
-                   expect="forbidden-op", hint="use detach() or a with torch.no_grad(): block")
+                   expect="forbidden-op", hint="detach the features: h = torch.relu(X @ W1).detach()")
 def frozen_backbone_forward(W1, W2, X):
     torch.set_grad_enabled(False)
     features = torch.relu(X @ W1)
@@ -206,3 +206,89 @@ def frozen_backbone_forward(W1, W2, X):
     features = (X @ W1).detach()
     features.clamp_(min=0)
     return features @ W2
+
+
+# --- more mistakes (review) -------------------------------------------------------------------
+
+@catalogue.mistake("predict cuts the graph afterwards through .data", expect="forbidden-op",
+                   hint="record nothing in the first place: with torch.no_grad():")
+def predict(W, b, X):
+    return (X @ W + b).data
+
+
+@catalogue.mistake("predict cuts the graph afterwards with an in-place detach_()", expect="forbidden-op",
+                   hint="record nothing in the first place: with torch.no_grad():")
+def predict(W, b, X):
+    out = X @ W + b
+    out.detach_()
+    return out
+
+
+@catalogue.mistake("predict clears the parameters' gradients first, as a training step would",
+                   hint="predicting touches nothing: leave W.grad and b.grad as they are")
+def predict(W, b, X):
+    W.grad = None
+    b.grad = None
+    return ref.predict(W, b, X)
+
+
+@catalogue.mistake("predict_proba returns log-probabilities (log_softmax)",
+                   hint="probabilities are softmax(scores, dim=-1): positive, summing to 1")
+def predict_proba(W, b, X):
+    with torch.inference_mode():
+        return torch.log_softmax(X @ W + b, dim=-1)
+
+
+@catalogue.mistake("predict_proba reads the probabilities through .data", expect="forbidden-op",
+                   hint="compute them inside with torch.inference_mode():")
+def predict_proba(W, b, X):
+    return torch.softmax(X @ W + b, dim=-1).data
+
+
+@catalogue.mistake("frozen_backbone_forward detaches X before the backbone: gradients still reach W1",
+                   hint="X needs no gradient anyway; detach the features h = relu(X @ W1)")
+def frozen_backbone_forward(W1, W2, X):
+    return torch.relu(X.detach() @ W1) @ W2
+
+
+# --- more alternatives (review) ---------------------------------------------------------------
+
+@catalogue.alternative("predict with einsum and an in-place add on the fresh result")
+def predict(W, b, X):
+    with torch.no_grad():
+        out = torch.einsum("nd,dk->nk", X, W)
+        out += b
+    return out
+
+
+@catalogue.alternative("predict with F.linear(X, W.T, b) under torch.no_grad")
+def predict(W, b, X):
+    with torch.no_grad():
+        return torch.nn.functional.linear(X, W.t(), b)
+
+
+@catalogue.alternative("predict_proba with F.softmax on X.matmul(W).add(b)")
+def predict_proba(W, b, X):
+    with torch.inference_mode():
+        return torch.nn.functional.softmax(X.matmul(W).add(b), dim=1)
+
+
+@catalogue.alternative("predict_proba with a hand-written stable softmax")
+def predict_proba(W, b, X):
+    with torch.inference_mode():
+        scores = X @ W + b
+        shifted = scores - scores.amax(dim=-1, keepdim=True)
+        e = shifted.exp()
+        return e / e.sum(dim=-1, keepdim=True)
+
+
+@catalogue.alternative("frozen_backbone_forward with F.relu and detach_() on the fresh features")
+def frozen_backbone_forward(W1, W2, X):
+    features = torch.nn.functional.relu(X.mm(W1))
+    features.detach_()
+    return features.mm(W2)
+
+
+@catalogue.alternative("frozen_backbone_forward reading the features through .data")
+def frozen_backbone_forward(W1, W2, X):
+    return (X @ W1).clamp(min=0).data @ W2

@@ -296,3 +296,114 @@ def pairwise_distances(X, Y):
 def normalize_columns(X, eps=1e-5):
     centred = X - X.mean(0)
     return centred * torch.rsqrt(X.var(0, unbiased=False) + eps)
+
+
+# --- more mistakes (review) -------------------------------------------------------------------
+
+@catalogue.mistake("broadcast_shape lets NumPy do it", expect="forbidden-op", hint="work the shape out from the rules")
+def broadcast_shape(shape_a, shape_b):
+    import numpy as np
+    return tuple(int(s) for s in np.broadcast_shapes(tuple(shape_a), tuple(shape_b)))
+
+
+@catalogue.mistake("broadcast_shape broadcasts two strided views and reads their .shape", expect="forbidden-op",
+                   hint="work the shape out from the rules; no tensor is needed")
+def broadcast_shape(shape_a, shape_b):
+    try:
+        a = torch.empty_strided(shape_a, [0] * len(shape_a))
+        b = torch.empty_strided(shape_b, [0] * len(shape_b))
+        return tuple((a + b).shape)
+    except RuntimeError as error:
+        raise ValueError(str(error)) from None
+
+
+@catalogue.mistake("add_to_rows casts the row to float32 first: half-precision matrices come back float32",
+                   hint="keep the inputs' dtype: matrix + row")
+def add_to_rows(matrix, row):
+    return matrix + row.float()
+
+
+@catalogue.mistake("add_to_columns transposes, adds, and forgets to transpose back",
+                   hint="(matrix.T + col).T, or matrix + col[:, None]")
+def add_to_columns(matrix, col):
+    return matrix.T + col
+
+
+@catalogue.mistake("pairwise_distances sums the squares over the points of Y (dim=1) instead of the features",
+                   hint="the features are the last axis of the (m, n, d) differences: sum over dim=-1")
+def pairwise_distances(X, Y):
+    diff = X[:, None, :] - Y[None, :, :]
+    return (diff ** 2).sum(dim=1).sqrt()
+
+
+@catalogue.mistake("normalize_columns takes one mean and one variance over the whole matrix",
+                   hint="each column has its own statistics: reduce over dim=0 only")
+def normalize_columns(X, eps=1e-5):
+    centred = X - X.mean()
+    return centred / torch.sqrt((centred ** 2).mean() + eps)
+
+
+@catalogue.mistake("normalize_columns divides by the standard deviation without subtracting the mean",
+                   hint="centre first: X - mean, then divide")
+def normalize_columns(X, eps=1e-5):
+    var = X.var(dim=0, unbiased=False, keepdim=True)
+    return X / torch.sqrt(var + eps)
+
+
+# --- more alternatives (review) ---------------------------------------------------------------
+
+@catalogue.alternative("broadcast_shape with an index loop over the longer length")
+def broadcast_shape(shape_a, shape_b):
+    n = max(len(shape_a), len(shape_b))
+    out = [0] * n
+    for i in range(1, n + 1):
+        a = shape_a[-i] if i <= len(shape_a) else 1
+        b = shape_b[-i] if i <= len(shape_b) else 1
+        if a != 1 and b != 1 and a != b:
+            raise ValueError(f"size {a} does not broadcast against size {b}")
+        out[-i] = b if a == 1 else a
+    return tuple(out)
+
+
+@catalogue.alternative("add_to_rows with row.expand_as(matrix)")
+def add_to_rows(matrix, row):
+    return torch.add(matrix, row.expand_as(matrix))
+
+
+@catalogue.alternative("add_to_rows with row.repeat(m, 1)")
+def add_to_rows(matrix, row):
+    return matrix + row.repeat(matrix.shape[0], 1)
+
+
+@catalogue.alternative("add_to_columns with col.view(-1, 1)")
+def add_to_columns(matrix, col):
+    return col.view(-1, 1) + matrix
+
+
+@catalogue.alternative("pairwise_differences with view(-1, 1) and torch.sub")
+def pairwise_differences(x, y):
+    return torch.sub(x.view(-1, 1), y)
+
+
+@catalogue.alternative("pairwise_distances from the expansion |x|^2 + |y|^2 - 2 x.y, clamped at 0")
+def pairwise_distances(X, Y):
+    squared = (X * X).sum(-1)[:, None] + (Y * Y).sum(-1)[None, :] - 2 * (X[:, None, :] * Y[None, :, :]).sum(-1)
+    return squared.clamp(min=0).sqrt()
+
+
+@catalogue.alternative("pairwise_distances with torch.linalg.norm over the last axis")
+def pairwise_distances(X, Y):
+    return torch.linalg.norm(X.unsqueeze(1) - Y.unsqueeze(0), dim=-1)
+
+
+@catalogue.alternative("normalize_columns with var_mean(correction=0) and statistics without keepdim")
+def normalize_columns(X, eps=1e-5):
+    var, mean = torch.var_mean(X, dim=0, correction=0)
+    return (X - mean) / (var + eps).sqrt()
+
+
+@catalogue.alternative("normalize_columns in float64, cast back")
+def normalize_columns(X, eps=1e-5):
+    X64 = X.double()
+    centred = X64 - X64.mean(0)
+    return (centred / (centred.pow(2).mean(0) + eps).sqrt()).to(X.dtype)

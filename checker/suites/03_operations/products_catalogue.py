@@ -219,3 +219,91 @@ def outer(u, v):
 @catalogue.alternative("matmul_by_broadcasting against the transpose of B, summing the last axis")
 def matmul_by_broadcasting(A, B):
     return (A.unsqueeze(-2) * B.transpose(-1, -2).unsqueeze(-3)).sum(dim=-1)
+
+
+# --- more mistakes (review) -------------------------------------------------------------------
+
+@catalogue.mistake("dot returns .item(): a Python float, cut from the graph",
+                   hint="return the 0-dim tensor itself: (u * v).sum()")
+def dot(u, v):
+    return (u * v).sum().item()
+
+
+@catalogue.mistake("dot through Tensor.addmv on a zero vector", expect="forbidden-op",
+                   hint="build it from * and sum")
+def dot(u, v):
+    return u.new_zeros(1).addmv(u[None], v)[0]
+
+
+@catalogue.mistake("matvec multiplies by a column and squeezes every size-1 dim: one row gives shape ()",
+                   hint="squeeze only the column dim (squeeze(-1)), or keep v one-dimensional")
+def matvec(A, v):
+    return (A @ v.unsqueeze(1)).squeeze()
+
+
+@catalogue.mistake("matvec multiplies by broadcasting but sums over the rows (dim 0)",
+                   hint="entry i adds up row i: sum over the last dim")
+def matvec(A, v):
+    return (A * v).sum(dim=0)
+
+
+@catalogue.mistake("outer through Tensor.addr on a zero matrix", expect="forbidden-op",
+                   hint="build it by broadcasting: u[:, None] * v[None, :]")
+def outer(u, v):
+    return u.new_zeros(u.shape[0], v.shape[0]).addr(u, v)
+
+
+@catalogue.mistake("matmul_by_broadcasting forgets the sum: the (..., m, n, p) products come back",
+                   hint="add the products up over the shared n axis: .sum(dim=-2)")
+def matmul_by_broadcasting(A, B):
+    return A.unsqueeze(-1) * B.unsqueeze(-3)
+
+
+@catalogue.mistake("matmul_by_broadcasting through Tensor.addmm on zeros", expect="forbidden-op",
+                   hint="build it from unsqueeze, * and sum")
+def matmul_by_broadcasting(A, B):
+    return A.new_zeros(A.shape[-2], B.shape[-1]).addmm(A, B)
+
+
+@catalogue.mistake("matmul_by_broadcasting through torch.chain_matmul", expect="forbidden-op",
+                   hint="build it from unsqueeze, * and sum")
+def matmul_by_broadcasting(A, B):
+    return torch.chain_matmul(A, B)
+
+
+# --- more alternatives (review) ---------------------------------------------------------------
+
+@catalogue.alternative("dot in float64, cast back to u's dtype")
+def dot(u, v):
+    return torch.sum(u.double() * v.double(), dim=-1).to(u.dtype)
+
+
+@catalogue.alternative("matvec with torch.mv")
+def matvec(A, v):
+    return torch.mv(A, v)
+
+
+@catalogue.alternative("matvec through a column and squeeze(-1)")
+def matvec(A, v):
+    return A.matmul(v[:, None]).squeeze(-1)
+
+
+@catalogue.alternative("batched_matmul with torch.bmm")
+def batched_matmul(A, B):
+    return torch.bmm(A, B)
+
+
+@catalogue.alternative("batched_matmul by broadcasting over the shared axis")
+def batched_matmul(A, B):
+    return (A[:, :, :, None] * B[:, None, :, :]).sum(dim=2)
+
+
+@catalogue.alternative("outer with view(-1, 1) times view(1, -1) through torch.mul")
+def outer(u, v):
+    return torch.mul(u.view(-1, 1), v.view(1, -1))
+
+
+@catalogue.alternative("matmul_by_broadcasting with None-indexing and a float64 sum cast back")
+def matmul_by_broadcasting(A, B):
+    product = A.double()[..., :, :, None] * B.double()[..., None, :, :]
+    return product.sum(dim=-2).to(A.dtype)

@@ -34,6 +34,7 @@ def best_item(g):
     yield Case(g.randint(0, 3, (5, 6)))                   # small integers: many ties
     yield Case(g.randn(4, 3, dtype=torch.float64))
     yield Case(transposed(g.randn(6, 4)))
+    yield Case(g.randint(0, 4, (3, 5)).to(torch.float16))    # half scores, with ties: still int64 columns
 
 
 @suite.function(grow=lambda g, rows=3, cols=4, k=2: Case(distinct(g, rows, cols + k * 2), k),

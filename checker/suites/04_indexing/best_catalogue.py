@@ -163,3 +163,86 @@ def top_k_accuracy(logits, targets, k):  # noqa: F811
     target_logit = logits.gather(1, targets.unsqueeze(1))
     rank = (logits > target_logit).sum(dim=1)
     return (rank < k).double().mean().item()
+
+
+# ---------------------------------------------------------------- more mistakes (review)
+
+ref = catalogue.reference
+
+
+@catalogue.mistake("best_item takes the last column of an ascending argsort: ties go to the highest column",
+                   hint="argmax(dim=1) returns the lowest tied column")
+def best_item(scores):  # noqa: F811
+    return scores.argsort(dim=1, stable=True)[:, -1]
+
+
+@catalogue.mistake("best_item searches for the smallest score (argmin)", hint="the best score is the largest: argmax")
+def best_item(scores):  # noqa: F811
+    return scores.argmin(dim=1)
+
+
+@catalogue.mistake("top_k returns (indices, values)", hint="values first, then indices")
+def top_k(scores, k):  # noqa: F811
+    return ref.top_k(scores, k)[::-1]
+
+
+@catalogue.mistake("top_k detaches the values, so no gradient reaches scores",
+                   hint="return topk's values as they are: they are differentiable")
+def top_k(scores, k):  # noqa: F811
+    values, indices = ref.top_k(scores, k)
+    return values.detach(), indices
+
+
+@catalogue.mistake("accuracy rounds with integer division: the fraction comes out 0 or 1",
+                   hint="divide with / (true division), or take the mean of the floats")
+def accuracy(logits, targets):  # noqa: F811
+    return float((logits.argmax(dim=1) == targets).sum().item() // targets.shape[0])
+
+
+@catalogue.mistake("accuracy returns a percentage", hint="a fraction in [0, 1]: do not multiply by 100")
+def accuracy(logits, targets):  # noqa: F811
+    return (logits.argmax(dim=1) == targets).float().mean().item() * 100
+
+
+@catalogue.mistake("top_k_accuracy needs every one of the k classes to match (all instead of any)",
+                   hint="a row is a hit when any of its k best classes is the target: .any(dim=1)")
+def top_k_accuracy(logits, targets, k):  # noqa: F811
+    best = torch.topk(logits, k, dim=1).indices
+    return (best == targets.unsqueeze(1)).all(dim=1).float().mean().item()
+
+
+# ---------------------------------------------------------------- more alternatives (review)
+
+@catalogue.alternative("best_item as the first True of an equality mask against the row maximum")
+def best_item(scores):  # noqa: F811
+    is_max = scores == scores.max(dim=1, keepdim=True).values
+    return is_max.to(torch.uint8).argmax(dim=1)
+
+
+@catalogue.alternative("best_item as the first column of a stable descending argsort")
+def best_item(scores):  # noqa: F811
+    return torch.argsort(scores, dim=1, descending=True, stable=True)[:, 0]
+
+
+@catalogue.alternative("top_k with keyword arguments on the last dim, largest=True and sorted=True")
+def top_k(scores, k):  # noqa: F811
+    result = scores.topk(k=k, dim=-1, largest=True, sorted=True)
+    return (result.values, result.indices)
+
+
+@catalogue.alternative("top_k from torch.sort, sliced to k")
+def top_k(scores, k):  # noqa: F811
+    values, indices = torch.sort(scores, dim=1, descending=True)
+    return values[:, :k], indices[:, :k]
+
+
+@catalogue.alternative("accuracy with eq, a float64 mean and float()")
+def accuracy(logits, targets):  # noqa: F811
+    return float(logits.argmax(-1).eq(targets).double().mean())
+
+
+@catalogue.alternative("top_k_accuracy with a sum over the k columns")
+def top_k_accuracy(logits, targets, k):  # noqa: F811
+    best = logits.topk(k, dim=-1).indices
+    hits = (best == targets[:, None]).sum(dim=-1) > 0
+    return hits.sum().item() / len(targets)

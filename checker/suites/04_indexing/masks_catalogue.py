@@ -176,3 +176,95 @@ def causal_mask(size, device):  # noqa: F811
 def mask_future(scores):  # noqa: F811
     future = torch.ones_like(scores, dtype=torch.bool).triu(diagonal=1)
     return torch.where(future, torch.tensor(float("-inf"), dtype=scores.dtype, device=scores.device), scores)
+
+
+# ---------------------------------------------------------------- more mistakes (review)
+
+@catalogue.mistake("values_above reads the elements through x.view(-1), which fails on a non-contiguous x",
+                   hint="x[x > threshold] works for every layout")
+def values_above(x, threshold):  # noqa: F811
+    flat = x.view(-1)
+    return flat[flat > threshold]
+
+
+@catalogue.mistake("values_above casts to float32 before comparing: integers and half types come back float32",
+                   hint="index x itself: x[x > threshold] keeps x's dtype")
+def values_above(x, threshold):  # noqa: F811
+    values = x.float()
+    return values[values > threshold]
+
+
+@catalogue.mistake("count_above returns a Python list of counts", hint="return the (N,) int64 tensor itself")
+def count_above(x, threshold):  # noqa: F811
+    return (x > threshold).sum(dim=1).tolist()
+
+
+@catalogue.mistake("replace_masked returns x.masked_fill_(...), which fills x itself",
+                   hint="masked_fill without the underscore returns a filled copy")
+def replace_masked(x, mask, value):  # noqa: F811
+    return x.detach().masked_fill_(mask, value)
+
+
+@catalogue.mistake("mask_future adds a 0/-inf mask: right values, but the gradient still flows to the hidden entries",
+                   hint="replace the entries (masked_fill or torch.where): the spec wants gradient 0 there")
+def mask_future(scores):  # noqa: F811
+    size = scores.shape[-1]
+    future = torch.ones(size, size, dtype=torch.bool, device=scores.device).triu(diagonal=1)
+    additive = torch.zeros(size, size, dtype=scores.dtype, device=scores.device).masked_fill(future, float("-inf"))
+    return scores + additive
+
+
+@catalogue.mistake("mask_future builds the mask from the first dim of scores instead of the last",
+                   hint="the (T, T) table is the last two dims: T = scores.shape[-1]")
+def mask_future(scores):  # noqa: F811
+    size = scores.shape[0]
+    future = torch.ones(size, size, dtype=torch.bool, device=scores.device).triu(diagonal=1)
+    return scores.masked_fill(future, float("-inf"))
+
+
+# ---------------------------------------------------------------- more alternatives (review)
+
+@catalogue.alternative("values_above with the index tuple from torch.where")
+def values_above(x, threshold):  # noqa: F811
+    return x[torch.where(x > threshold)]
+
+
+@catalogue.alternative("values_above by flattening first with reshape(-1)")
+def values_above(x, threshold):  # noqa: F811
+    flat = x.reshape(-1)
+    return flat[torch.gt(flat, threshold)]
+
+
+@catalogue.alternative("count_above with .long().sum(-1)")
+def count_above(x, threshold):  # noqa: F811
+    return (x > threshold).long().sum(-1)
+
+
+@catalogue.alternative("replace_masked with torch.where and a Python scalar")
+def replace_masked(x, mask, value):  # noqa: F811
+    return torch.where(mask, value, x)
+
+
+@catalogue.alternative("causal_mask as the complement of a lower triangle")
+def causal_mask(size, device):  # noqa: F811
+    return ~torch.tril(torch.ones(size, size, device=device)).bool()
+
+
+@catalogue.alternative("causal_mask with torch.triu on ones and a bool cast")
+def causal_mask(size, device):  # noqa: F811
+    return torch.triu(torch.ones((size, size), device=device), diagonal=1).to(torch.bool)
+
+
+@catalogue.alternative("mask_future with a mask from two aranges and masked_fill")
+def mask_future(scores):  # noqa: F811
+    t = torch.arange(scores.size(-1), device=scores.device)
+    return scores.masked_fill(t[None, :] > t[:, None], -float("inf"))
+
+
+@catalogue.alternative("mask_future on a clone, with the hidden entries assigned through an expanded mask")
+def mask_future(scores):  # noqa: F811
+    out = scores.clone()
+    size = scores.shape[-1]
+    future = torch.triu(torch.ones(size, size, dtype=torch.bool, device=scores.device), 1)
+    out[future.expand_as(out)] = float("-inf")
+    return out

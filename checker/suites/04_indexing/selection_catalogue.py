@@ -205,3 +205,106 @@ def row_copy(x, i):  # noqa: F811
 @catalogue.alternative("fill_window_ with narrow(...).fill_(value)")
 def fill_window_(x, top, left, height, width, value):  # noqa: F811
     x.narrow(0, top, height).narrow(1, left, width).fill_(value)
+
+
+# ---------------------------------------------------------------- more mistakes (review)
+
+@catalogue.mistake("get_row takes column i, x[:, i]", hint="a row is the first position: x[i]")
+def get_row(x, i):  # noqa: F811
+    return x[:, i]
+
+
+@catalogue.mistake("get_element swaps the positions, x[j, i]", hint="row first, then column: x[i, j]")
+def get_element(x, i, j):  # noqa: F811
+    return x[j, i]
+
+
+@catalogue.mistake("window slices twice in separate brackets: the second slice cuts rows again",
+                   hint="x[a:b][c:d] slices the rows twice; put both ranges in one pair: x[a:b, c:d]")
+def window(x, top, left, height, width):  # noqa: F811
+    return x[top:top + height][left:left + width]
+
+
+@catalogue.mistake("pick_rows drops repeated positions with torch.unique", hint="keep every position, in order: x[rows]")
+def pick_rows(x, rows):  # noqa: F811
+    return x[torch.unique(rows)]
+
+
+@catalogue.mistake("row_copy calls .contiguous(), which copies only when the row is not contiguous already",
+                   hint=".clone() always gives memory of its own")
+def row_copy(x, i):  # noqa: F811
+    return x[i].contiguous()
+
+
+@catalogue.mistake("fill_window_ returns the filled block", hint="the function works in place: return nothing")
+def fill_window_(x, top, left, height, width, value):  # noqa: F811
+    return x[top:top + height, left:left + width].fill_(value)
+
+
+# ---------------------------------------------------------------- more alternatives (review)
+
+@catalogue.alternative("get_row with x[i, :]")
+def get_row(x, i):  # noqa: F811
+    return x[i, :]
+
+
+@catalogue.alternative("get_column with x.select(1, j)")
+def get_column(x, j):  # noqa: F811
+    return x.select(1, j)
+
+
+@catalogue.alternative("get_column with an ellipsis, x[..., j]")
+def get_column(x, j):  # noqa: F811
+    return x[..., j]
+
+
+@catalogue.alternative("get_element with two select() calls")
+def get_element(x, i, j):  # noqa: F811
+    return x.select(0, i).select(0, j)
+
+
+@catalogue.alternative("every_nth_column through the transpose, x.T[start::n].T")
+def every_nth_column(x, n, start=0):  # noqa: F811
+    return x.T[start::n].T
+
+
+@catalogue.alternative("last_row with x.select(0, -1)")
+def last_row(x):  # noqa: F811
+    return x.select(0, -1)
+
+
+@catalogue.alternative("window with chained brackets, rows then [:, columns]")
+def window(x, top, left, height, width):  # noqa: F811
+    return x[top:top + height][:, left:left + width]
+
+
+@catalogue.alternative("pick_rows with x[rows, :]")
+def pick_rows(x, rows):  # noqa: F811
+    return x[rows, :]
+
+
+@catalogue.alternative("pick_rows with torch.gather on an expanded index")
+def pick_rows(x, rows):  # noqa: F811
+    return torch.gather(x, 0, rows[:, None].expand(-1, x.shape[1]))
+
+
+@catalogue.alternative("row_copy with empty_like(...).copy_(...) (copy_ is differentiable)")
+def row_copy(x, i):  # noqa: F811
+    row = x[i]
+    return torch.empty_like(row).copy_(row)
+
+
+@catalogue.alternative("row_copy with torch.clone(x.select(0, i))")
+def row_copy(x, i):  # noqa: F811
+    return torch.clone(x.select(0, i))
+
+
+@catalogue.alternative("fill_window_ with .fill_() on the sliced view, returning nothing")
+def fill_window_(x, top, left, height, width, value):  # noqa: F811
+    x[top:top + height, left:left + width].fill_(value)
+
+
+@catalogue.alternative("fill_window_ assigning a 0-d tensor of x's dtype")
+def fill_window_(x, top, left, height, width, value):  # noqa: F811
+    block = x[top:top + height, left:left + width]
+    block[...] = torch.tensor(value, dtype=x.dtype)

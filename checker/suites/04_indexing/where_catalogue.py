@@ -175,3 +175,72 @@ def safe_log(x):  # noqa: F811
     positive = x > 0
     out[positive] = torch.log(x[positive])
     return out
+
+
+# ---------------------------------------------------------------- more mistakes (review)
+
+@catalogue.mistake("replace_above assigns into a copy, out[x > threshold] = value", expect="forbidden-op",
+                   hint="this kata practises torch.where: where(x > threshold, value, x)")
+def replace_above(x, threshold, value):  # noqa: F811
+    out = x.clone()
+    out[x > threshold] = value
+    return out
+
+
+@catalogue.mistake("replace_above builds the value branch as a float32 tensor: other dtypes come back float32",
+                   hint="pass value as a plain number (or a tensor of x's dtype)")
+def replace_above(x, threshold, value):  # noqa: F811
+    return torch.where(x > threshold, torch.full(x.shape, value, dtype=torch.float32), x)
+
+
+@catalogue.mistake("relu as (x + |x|) / 2: -inf + inf is NaN, and the slope at 0 is 1/2",
+                   hint="select with torch.where(x > 0, x, 0.0)")
+def relu(x):  # noqa: F811
+    return (x + x.abs()) / 2
+
+
+@catalogue.mistake("relu through F.leaky_relu with a slope of 0", expect="forbidden-op",
+                   hint="build it from torch.where")
+def relu(x):  # noqa: F811
+    return torch.nn.functional.leaky_relu(x, 0.0)
+
+
+@catalogue.mistake("clip through torch.max and torch.min against full tensors", expect="forbidden-op",
+                   hint="build it from two torch.where calls")
+def clip(x, low, high):  # noqa: F811
+    return torch.min(torch.max(x, torch.full_like(x, low)), torch.full_like(x, high))
+
+
+@catalogue.mistake("safe_log adds 1e-12 inside the log: negative inputs give NaN, tiny ones the wrong log",
+                   hint="take the log only of positive inputs (swap the others for 1) and pick 0 for them")
+def safe_log(x):  # noqa: F811
+    return torch.log(x + 1e-12)
+
+
+# ---------------------------------------------------------------- more alternatives (review)
+
+@catalogue.alternative("replace_above with a full_like value branch")
+def replace_above(x, threshold, value):  # noqa: F811
+    return torch.where(torch.gt(x, threshold), torch.full_like(x, value), x)
+
+
+@catalogue.alternative("relu with the condition the other way round, x <= 0 picking 0")
+def relu(x):  # noqa: F811
+    return torch.where(x <= 0, torch.tensor(0.0, dtype=x.dtype, device=x.device), x)
+
+
+@catalogue.alternative("clip with two Tensor.where calls conditioned on the original x")
+def clip(x, low, high):  # noqa: F811
+    return x.where(x <= high, high).where(x >= low, low)
+
+
+@catalogue.alternative("huber with the condition on |r| > delta and pow")
+def huber(pred, target, delta=1.0):  # noqa: F811
+    r = pred - target
+    return torch.where(r.abs() > delta, delta * (r.abs() - delta / 2), r.pow(2) / 2)
+
+
+@catalogue.alternative("safe_log with masked_fill before and after the log")
+def safe_log(x):  # noqa: F811
+    hidden = x <= 0
+    return x.masked_fill(hidden, 1.0).log().masked_fill(hidden, 0.0)

@@ -171,3 +171,84 @@ def predict(X, W, b):  # noqa: F811
 def residuals(X, W, b, y):  # noqa: F811
     y_hat = X.matmul(W).add(b)
     return y_hat - (y.unsqueeze(1) if y.dim() == 1 else y)
+
+
+# ---------------------------------------------------------------- more mistakes (review)
+
+ref = catalogue.reference
+
+
+@catalogue.mistake("make_data scales the noise by noise ** 2 (the variance) instead of noise",
+                   hint="noise is the standard deviation: y = 2 * X + 1 + noise * eps")
+def make_data(n, generator, noise=0.1):  # noqa: F811
+    X = torch.randn(n, 1, generator=generator, device=generator.device)
+    eps = torch.randn(n, 1, generator=generator, device=generator.device)
+    return X, 2 * X + 1 + noise ** 2 * eps
+
+
+@catalogue.mistake("make_data returns float64 data", hint="float32, the default floating dtype")
+def make_data(n, generator, noise=0.1):  # noqa: F811
+    X, y = ref.make_data(n, generator, noise)
+    return X.double(), y.double()
+
+
+@catalogue.mistake("predict computes W.T @ X.T: a (1, N) row instead of an (N, 1) column",
+                   hint="X is (N, D) and W is (D, 1): X @ W")
+def predict(X, W, b):  # noqa: F811
+    return W.T @ X.T + b
+
+
+@catalogue.mistake("predict adds the bias in place into the product with +=, on a tensor X @ W made under no_grad",
+                   hint="X @ W + b builds a new tensor that stays in the graph")
+def predict(X, W, b):  # noqa: F811
+    with torch.no_grad():
+        out = X @ W
+    out += b
+    return out
+
+
+@catalogue.mistake("residuals squeezes the predictions and subtracts: one point gives shape ()",
+                   hint="keep (N, 1): reshape y to the predictions' shape instead")
+def residuals(X, W, b, y):  # noqa: F811
+    return (X @ W + b).squeeze() - y.squeeze()
+
+
+# ---------------------------------------------------------------- more alternatives (review)
+
+@catalogue.alternative("make_data with torch.normal(0, 1, size) draws from the generator")
+def make_data(n, generator, noise=0.1):  # noqa: F811
+    X = torch.normal(0.0, 1.0, size=(n, 1), generator=generator, device=generator.device)
+    eps = torch.normal(0.0, 1.0, size=(n, 1), generator=generator, device=generator.device)
+    return X, X * 2 + noise * eps + 1
+
+
+@catalogue.alternative("init_params returning nn.Parameter leaves")
+def init_params(D, generator):  # noqa: F811
+    W = torch.nn.Parameter(torch.randn((D, 1), generator=generator, device=generator.device))
+    b = torch.nn.Parameter(torch.randn((1,), generator=generator, device=generator.device))
+    return W, b
+
+
+@catalogue.alternative("predict with F.linear(X, W.T, b)")
+def predict(X, W, b):  # noqa: F811
+    return torch.nn.functional.linear(X, W.T, b)
+
+
+@catalogue.alternative("predict with einsum")
+def predict(X, W, b):  # noqa: F811
+    return torch.einsum("nd,dk->nk", X, W) + b
+
+
+@catalogue.alternative("predict as a broadcast product summed over the features")
+def predict(X, W, b):  # noqa: F811
+    return (X * W.T).sum(dim=1, keepdim=True) + b
+
+
+@catalogue.alternative("residuals with y.view(-1, 1) after X.matmul(W).add(b)")
+def residuals(X, W, b, y):  # noqa: F811
+    return X.matmul(W).add(b) - y.reshape(-1).view(-1, 1)
+
+
+@catalogue.alternative("residuals computed flat and given back its column dim")
+def residuals(X, W, b, y):  # noqa: F811
+    return ((X @ W).squeeze(-1) + b - y.flatten()).unsqueeze(-1)
