@@ -259,7 +259,8 @@ def weight_grad(w, x, target):  # noqa: F811
     return w.grad
 
 
-@catalogue.mistake("quadratic_grad drops the 2x term, y = x ** 2 + 1", hint="y = x ** 2 + 2 * x + 1: the 2x term adds 2 to the slope")
+@catalogue.mistake("quadratic_grad drops the 2x term, y = x ** 2 + 1",
+                   hint="y = x ** 2 + 2 * x + 1: the 2x term adds 2 to the slope")
 def quadratic_grad(x):  # noqa: F811
     y = x ** 2 + 1
     y.backward()
