@@ -31,10 +31,12 @@ for every such leaf p. The lesson's tiny example:
     x, target = torch.tensor(3.0), torch.tensor(5.0)
     loss = (w * x - target) ** 2        # (6 - 5)**2 = 1
     loss.backward()
-    w.grad                              # tensor(4.): 2 * (w*x - target) * x = 2 * 1 * 3
+    w.grad                              # tensor(6.): 2 * (w*x - target) * x = 2 * 1 * 3
+
+(One of the short guides prints tensor(4.) here; the chain rule, and PyTorch, say 6.)
 
 Reading the sign. A gradient is a slope: if w grows by a small h, the loss grows by about
-w.grad * h. So w.grad = 4 says "raising w raises the loss, lower w", and the guide's linear
+w.grad * h. So w.grad = 6 says "raising w raises the loss, lower w", and the guide's linear
 model, with W.grad = -1.0185, says "raising W lowers the loss". Gradient descent therefore
 always steps against the gradient. A gradient of 0 means neither direction helps, to first
 order: for y = x**2 + 2x + 1 that happens at x = -1, its minimum, while at x = 3 the slope
@@ -81,7 +83,7 @@ def weight_grad(w: torch.Tensor, x: torch.Tensor, target: torch.Tensor) -> torch
 
     Returns:
         w.grad, a 0-d tensor of w's dtype (2 * (w*x - target) * x). Afterwards w.grad holds
-        that same gradient and w's value is unchanged. For w=2, x=3, target=5 it is 4.
+        that same gradient and w's value is unchanged. For w=2, x=3, target=5 it is 6.
 
     Loops: allowed (everything is a single number).
     Forbidden: nothing.

@@ -70,7 +70,7 @@ def train_linear_regression(X, y, W, b, lr, steps):
 
     Each step: y_hat = X @ W + b; loss = mean of (y_hat - y) ** 2 over all N entries; record
     loss.item(); loss.backward(); then under torch.no_grad() change W and b in place by
-    -lr times their .grad; then zero both .grad in place.
+    -lr times their .grad; then zero both .grad (W.grad.zero_(), b.grad.zero_()).
 
     Returns:
         losses: a list of `steps` Python floats, losses[i] being the loss before update i.
@@ -93,7 +93,7 @@ def minimize_quadratic(x, lr, steps):
         steps: the number of updates, an int >= 0.
 
     Each step: f = x**2 + 2*x + 1; f.backward(); under torch.no_grad() change x in place by
-    -lr * x.grad; then zero x.grad in place.
+    -lr * x.grad; then zero x.grad (x.grad.zero_()).
 
     Returns:
         The trajectory: a list of steps + 1 Python floats, the value of x before the first

@@ -12,8 +12,13 @@
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
 #   relu:
 #       torch.relu, torch.Tensor.relu, torch.nn.functional.relu, torch.nn.ReLU,
-#       torch.nn.functional.relu6, torch.nn.ReLU6, torch.nn.functional.threshold,
-#       torch.threshold, torch.nn.Threshold, torch.nn.functional.hardtanh, torch.nn.Hardtanh
+#       torch.nn.functional.relu_, torch.Tensor.relu_, torch.nn.functional.relu6,
+#       torch.nn.ReLU6, torch.nn.functional.threshold, torch.nn.functional.threshold_,
+#       torch.threshold, torch.nn.Threshold, torch.nn.functional.hardtanh,
+#       torch.nn.functional.hardtanh_, torch.nn.Hardtanh, torch.nn.functional.leaky_relu,
+#       torch.nn.functional.leaky_relu_, torch.nn.LeakyReLU, torch.nn.functional.elu,
+#       torch.nn.functional.elu_, torch.nn.ELU, torch.nn.functional.rrelu,
+#       torch.nn.functional.rrelu_, torch.nn.RReLU
 #   gelu:
 #       torch.nn.functional.gelu, torch.nn.GELU
 #   softmax:
@@ -80,8 +85,10 @@ def relu(x: torch.Tensor) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: torch.relu, Tensor.relu, F.relu, nn.ReLU, F.relu6, nn.ReLU6, F.threshold,
-        torch.threshold, nn.Threshold, F.hardtanh, nn.Hardtanh.
+    Forbidden: torch.relu, Tensor.relu, F.relu, nn.ReLU, F.relu_, Tensor.relu_, F.relu6,
+        nn.ReLU6, F.threshold, F.threshold_, torch.threshold, nn.Threshold, F.hardtanh,
+        F.hardtanh_, nn.Hardtanh, F.leaky_relu, F.leaky_relu_, nn.LeakyReLU, F.elu, F.elu_,
+        nn.ELU, F.rrelu, F.rrelu_, nn.RReLU (each computes ReLU with the right arguments).
     """
     raise NotImplementedError("08_layers/activations: relu is not implemented yet; stuck? run `kata hint 08_layers/activations relu`")
 

@@ -11,10 +11,11 @@
 #
 # Forbidden calls: the checker refuses these at run time, so build the result another way.
 #   dropout, Dropout:
-#       torch.nn.functional.dropout, torch.dropout, torch.native_dropout, torch.nn.Dropout,
-#       torch.nn.functional.alpha_dropout, torch.alpha_dropout,
-#       torch.nn.functional.feature_alpha_dropout, torch.feature_alpha_dropout,
-#       torch.feature_dropout, torch.nn.functional.dropout1d, torch.nn.functional.dropout2d,
+#       torch.nn.functional.dropout, torch.dropout, torch.dropout_, torch.native_dropout,
+#       torch.nn.Dropout, torch.nn.functional.alpha_dropout, torch.alpha_dropout,
+#       torch.alpha_dropout_, torch.nn.functional.feature_alpha_dropout,
+#       torch.feature_alpha_dropout, torch.feature_alpha_dropout_, torch.feature_dropout,
+#       torch.feature_dropout_, torch.nn.functional.dropout1d, torch.nn.functional.dropout2d,
 #       torch.nn.functional.dropout3d
 
 """Dropout and its 1/(1-p) scaling.
@@ -68,9 +69,10 @@ def dropout(x: torch.Tensor, p: float, training: bool = True) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: F.dropout, torch.dropout, torch.native_dropout, nn.Dropout, F.alpha_dropout,
-        torch.alpha_dropout, F.feature_alpha_dropout, torch.feature_alpha_dropout,
-        torch.feature_dropout, F.dropout1d, F.dropout2d, F.dropout3d
+    Forbidden: F.dropout, torch.dropout, torch.dropout_, torch.native_dropout, nn.Dropout,
+        F.alpha_dropout, torch.alpha_dropout, torch.alpha_dropout_, F.feature_alpha_dropout,
+        torch.feature_alpha_dropout, torch.feature_alpha_dropout_, torch.feature_dropout,
+        torch.feature_dropout_, F.dropout1d, F.dropout2d, F.dropout3d
     """
     raise NotImplementedError("08_layers/dropout: dropout is not implemented yet; stuck? run `kata hint 08_layers/dropout dropout`")
 
@@ -84,9 +86,10 @@ class Dropout(nn.Module):
     the default), and x's values unchanged after model.eval().
 
     Loops: not allowed.
-    Forbidden: F.dropout, torch.dropout, torch.native_dropout, nn.Dropout, F.alpha_dropout,
-        torch.alpha_dropout, F.feature_alpha_dropout, torch.feature_alpha_dropout,
-        torch.feature_dropout, F.dropout1d, F.dropout2d, F.dropout3d
+    Forbidden: F.dropout, torch.dropout, torch.dropout_, torch.native_dropout, nn.Dropout,
+        F.alpha_dropout, torch.alpha_dropout, torch.alpha_dropout_, F.feature_alpha_dropout,
+        torch.feature_alpha_dropout, torch.feature_alpha_dropout_, torch.feature_dropout,
+        torch.feature_dropout_, F.dropout1d, F.dropout2d, F.dropout3d
     """
 
     def __init__(self, p: float = 0.5):

@@ -13,8 +13,9 @@
 #   layer_norm, LayerNorm:
 #       torch.nn.functional.layer_norm, torch.layer_norm, torch.native_layer_norm,
 #       torch.nn.LayerNorm, torch.nn.functional.group_norm, torch.group_norm,
-#       torch.nn.functional.instance_norm, torch.instance_norm, torch.nn.functional.batch_norm,
-#       torch.batch_norm, torch.nn.functional.rms_norm
+#       torch.native_group_norm, torch.nn.functional.instance_norm, torch.instance_norm,
+#       torch.nn.functional.batch_norm, torch.batch_norm, torch.native_batch_norm,
+#       torch.nn.functional.rms_norm, torch.rms_norm
 
 """LayerNorm from scratch: re-centre and re-scale each sample's features.
 
@@ -62,8 +63,9 @@ def layer_norm(x, gamma, beta, eps=1e-5):
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
     Forbidden: F.layer_norm, torch.layer_norm, torch.native_layer_norm, nn.LayerNorm,
-        F.group_norm, torch.group_norm, F.instance_norm, torch.instance_norm, F.batch_norm,
-        torch.batch_norm, F.rms_norm
+        F.group_norm, torch.group_norm, torch.native_group_norm, F.instance_norm,
+        torch.instance_norm, F.batch_norm, torch.batch_norm, torch.native_batch_norm,
+        F.rms_norm, torch.rms_norm (each normalises a group for you, given the right reshape)
     """
     raise NotImplementedError("08_layers/layernorm: layer_norm is not implemented yet; stuck? run `kata hint 08_layers/layernorm layer_norm`")
 
@@ -88,8 +90,9 @@ class LayerNorm(nn.Module):
 
     Loops: not allowed.
     Forbidden: F.layer_norm, torch.layer_norm, torch.native_layer_norm, nn.LayerNorm,
-        F.group_norm, torch.group_norm, F.instance_norm, torch.instance_norm, F.batch_norm,
-        torch.batch_norm, F.rms_norm
+        F.group_norm, torch.group_norm, torch.native_group_norm, F.instance_norm,
+        torch.instance_norm, F.batch_norm, torch.batch_norm, torch.native_batch_norm,
+        F.rms_norm, torch.rms_norm (each normalises a group for you, given the right reshape)
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):

@@ -117,10 +117,12 @@ class MLP(nn.Module):
         dropout: an nn.Dropout(dropout) submodule, registered, so .train() and .eval() reach it.
 
     forward(x): x of shape (*, sizes[0]) -> shape (*, sizes[-1]). Every layer but the last is
-    followed by ReLU and then the dropout; the last layer's output is returned as it is. The
-    dropout is active in training mode only: after model.eval() (or with dropout=0.0) the output
-    is fully determined by the weights, and in training mode (with dropout > 0) it varies with
-    torch's global random generator.
+    followed by ReLU and then self.dropout; the last layer's output is returned as it is, and
+    nothing else is dropped (not the input, not the output). The dropout is active in training
+    mode only: after model.eval() (or with dropout=0.0) the output is fully determined by the
+    weights. In training mode (with dropout > 0) it varies with torch's global random generator:
+    self.dropout draws one mask per hidden layer, in order, so after the same
+    torch.manual_seed(...) the output equals the reference's.
 
     Loops: allowed over the layers (never over samples or features).
     Forbidden: nothing.

@@ -98,6 +98,9 @@ def fit(X_train, y_train, X_val, y_val, epochs, lr, batch_size, seed):
            loss.item() * (batch size) over the batches, divided by N.
         3. After each epoch's training: model.eval(), and under torch.no_grad() one forward pass
            on all of X_val; the eval loss is its mean squared error against y_val.
+    Draw no other random numbers from torch's global generator, since they would shift every
+    later dropout mask. So slice the batches yourself: a DataLoader takes a seed from that
+    generator each time it is iterated, even with shuffle=False.
 
     Returns:
         {"train_losses": a list of `epochs` Python floats, "eval_losses": a list of `epochs`

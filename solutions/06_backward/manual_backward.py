@@ -42,6 +42,7 @@ def graph_grads(a: torch.Tensor, b: torch.Tensor, x: torch.Tensor):
         dtype and device. The inputs are not modified.
 
     Loops: not allowed.
+    Dtype: same as a (float16 and bfloat16 included).
     Forbidden: Tensor.backward, torch.autograd.backward, torch.autograd.grad,
         torch.autograd.functional, torch.func (autograd in any form: the point is to apply the
         chain rule yourself)
@@ -81,6 +82,7 @@ def linear_mse_grads(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor, y: torch
         The inputs are not modified.
 
     Loops: not allowed.
+    Dtype: same as X (float16 and bfloat16 included).
     Forbidden: Tensor.backward, torch.autograd.backward, torch.autograd.grad,
         torch.autograd.functional, torch.func (autograd in any form: the point is to apply the
         chain rule yourself)
@@ -114,6 +116,7 @@ def softmax_cross_entropy_grad(logits: torch.Tensor, targets: torch.Tensor) -> t
         large logits (for example rows like [1000., 0., -1000.]). The inputs are not modified.
 
     Loops: not allowed.
+    Dtype: same as logits (float16 and bfloat16 included).
     Forbidden: Tensor.backward, torch.autograd.backward, torch.autograd.grad,
         torch.autograd.functional, torch.func (autograd in any form: the point is to apply the
         chain rule yourself)

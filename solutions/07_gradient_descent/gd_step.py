@@ -30,13 +30,14 @@ def sgd_step_(params, lr):
     """Take one plain gradient-descent step on `params`, in place.
 
     Args:
-        params: an iterable of tensors (leaves with requires_grad=True), e.g. [W, b].
+        params: a list or tuple of tensors (leaves with requires_grad=True), e.g. [W, b].
         lr: the learning rate, a Python float.
 
     For every tensor `p` whose `p.grad` is not None:
         - set p to p - lr * p.grad, changing p itself in place, without recording the update
           in the autograd graph (use torch.no_grad());
-        - then zero p.grad in place, so it stays a tensor of zeros (do not set it to None).
+        - then zero p.grad (p.grad.zero_()), so it stays a tensor of zeros (do not set it
+          to None).
     Tensors whose grad is None are left untouched. Afterwards every p is still a leaf with
     requires_grad=True, with its dtype, device and shape unchanged.
 

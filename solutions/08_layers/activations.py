@@ -56,8 +56,10 @@ def relu(x: torch.Tensor) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: torch.relu, Tensor.relu, F.relu, nn.ReLU, F.relu6, nn.ReLU6, F.threshold,
-        torch.threshold, nn.Threshold, F.hardtanh, nn.Hardtanh.
+    Forbidden: torch.relu, Tensor.relu, F.relu, nn.ReLU, F.relu_, Tensor.relu_, F.relu6,
+        nn.ReLU6, F.threshold, F.threshold_, torch.threshold, nn.Threshold, F.hardtanh,
+        F.hardtanh_, nn.Hardtanh, F.leaky_relu, F.leaky_relu_, nn.LeakyReLU, F.elu, F.elu_,
+        nn.ELU, F.rrelu, F.rrelu_, nn.RReLU (each computes ReLU with the right arguments).
     """
     # BEGIN SOLUTION
     # hint: Keep an element where it is positive and use 0 where it is not: torch.where(cond,

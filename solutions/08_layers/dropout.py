@@ -49,9 +49,10 @@ def dropout(x: torch.Tensor, p: float, training: bool = True) -> torch.Tensor:
 
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
-    Forbidden: F.dropout, torch.dropout, torch.native_dropout, nn.Dropout, F.alpha_dropout,
-        torch.alpha_dropout, F.feature_alpha_dropout, torch.feature_alpha_dropout,
-        torch.feature_dropout, F.dropout1d, F.dropout2d, F.dropout3d
+    Forbidden: F.dropout, torch.dropout, torch.dropout_, torch.native_dropout, nn.Dropout,
+        F.alpha_dropout, torch.alpha_dropout, torch.alpha_dropout_, F.feature_alpha_dropout,
+        torch.feature_alpha_dropout, torch.feature_alpha_dropout_, torch.feature_dropout,
+        torch.feature_dropout_, F.dropout1d, F.dropout2d, F.dropout3d
     """
     # BEGIN SOLUTION
     # hint: Draw a keep-mask with torch.rand_like(x) >= p (or torch.bernoulli): each element
@@ -83,9 +84,10 @@ class Dropout(nn.Module):
     the default), and x's values unchanged after model.eval().
 
     Loops: not allowed.
-    Forbidden: F.dropout, torch.dropout, torch.native_dropout, nn.Dropout, F.alpha_dropout,
-        torch.alpha_dropout, F.feature_alpha_dropout, torch.feature_alpha_dropout,
-        torch.feature_dropout, F.dropout1d, F.dropout2d, F.dropout3d
+    Forbidden: F.dropout, torch.dropout, torch.dropout_, torch.native_dropout, nn.Dropout,
+        F.alpha_dropout, torch.alpha_dropout, torch.alpha_dropout_, F.feature_alpha_dropout,
+        torch.feature_alpha_dropout, torch.feature_alpha_dropout_, torch.feature_dropout,
+        torch.feature_dropout_, F.dropout1d, F.dropout2d, F.dropout3d
     """
 
     def __init__(self, p: float = 0.5):

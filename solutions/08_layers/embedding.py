@@ -48,8 +48,8 @@ def embedding(ids: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
         weight: float tensor of shape (V, E).
 
     Returns:
-        A new tensor of shape (*ids.shape, E), weight's dtype and device, where out[..., :] is
-        weight[id] for the id at that position. Values and the gradient with respect to weight
+        A tensor of shape (*ids.shape, E), weight's dtype and device, where out[..., :] is
+        weight[id] for the id at that position (for a 0-dim ids it may be a view of that row). Values and the gradient with respect to weight
         match F.embedding(ids, weight): an id that appears k times gets the sum of its k
         output gradients, and rows of absent ids get 0. Inputs are not modified.
 

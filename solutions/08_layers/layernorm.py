@@ -44,8 +44,9 @@ def layer_norm(x, gamma, beta, eps=1e-5):
     Loops: not allowed.
     Dtype: same as x (float16 and bfloat16 included).
     Forbidden: F.layer_norm, torch.layer_norm, torch.native_layer_norm, nn.LayerNorm,
-        F.group_norm, torch.group_norm, F.instance_norm, torch.instance_norm, F.batch_norm,
-        torch.batch_norm, F.rms_norm
+        F.group_norm, torch.group_norm, torch.native_group_norm, F.instance_norm,
+        torch.instance_norm, F.batch_norm, torch.batch_norm, torch.native_batch_norm,
+        F.rms_norm, torch.rms_norm (each normalises a group for you, given the right reshape)
     """
     # BEGIN SOLUTION
     # hint: LayerNorm normalises over the trailing gamma.dim() dims: those are the dims you
@@ -80,8 +81,9 @@ class LayerNorm(nn.Module):
 
     Loops: not allowed.
     Forbidden: F.layer_norm, torch.layer_norm, torch.native_layer_norm, nn.LayerNorm,
-        F.group_norm, torch.group_norm, F.instance_norm, torch.instance_norm, F.batch_norm,
-        torch.batch_norm, F.rms_norm
+        F.group_norm, torch.group_norm, torch.native_group_norm, F.instance_norm,
+        torch.instance_norm, F.batch_norm, torch.batch_norm, torch.native_batch_norm,
+        F.rms_norm, torch.rms_norm (each normalises a group for you, given the right reshape)
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):

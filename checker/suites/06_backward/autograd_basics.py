@@ -94,7 +94,7 @@ def backward_check(name, argnames, runs):
 
 
 backward_check("weight_grad", ["w", "x", "target"], [
-    (leaf(2.0), scalar(3.0), scalar(5.0)),                 # the lesson's example: 4
+    (leaf(2.0), scalar(3.0), scalar(5.0)),                 # the lesson's example: 2 * 1 * 3 = 6
     (leaf(0.5), scalar(2.0), scalar(4.0)),                 # a negative slope: raise w
     (leaf(1.0), scalar(-2.0), scalar(-2.0)),               # on target: slope 0
     (leaf(-1.25, torch.float64), scalar(0.75, torch.float64), scalar(2.0, torch.float64)),
@@ -117,7 +117,7 @@ backward_check("grad_twice", ["x"], [
 
 @suite.function(grow=lambda g, rows=3, cols=4: Case(g.randn(rows, cols)))
 def should_increase(g):
-    yield Case(torch.tensor(4.0))                          # the lesson's w.grad: lower w
+    yield Case(torch.tensor(6.0))                          # the lesson's w.grad: lower w
     yield Case(torch.tensor([-1.0185]))                    # the guide's W.grad: raise W
     yield Case(torch.tensor([0.0, -0.0, 1e-30, -1e-30]))   # zero helps neither way; tiny slopes still count
     yield Case(g.randn(3, 4))

@@ -195,3 +195,159 @@ def grad_twice(x):  # noqa: F811
     for _ in range(2):
         y.backward(retain_graph=True)
     return x.grad
+
+
+# ---------------------------------------------------------------- more mistakes (review 2)
+
+@catalogue.mistake("mse subtracts in place, y_hat.sub_(y), overwriting the caller's predictions",
+                   hint="y_hat - y makes a new tensor; sub_ changes y_hat itself")
+def mse(y_hat, y):  # noqa: F811
+    return y_hat.sub_(y).pow(2).mean()
+
+
+@catalogue.mistake("mse computes in float32 and returns float32 for half inputs",
+                   hint="leave the dtype alone: ((y_hat - y) ** 2).mean() keeps y_hat's dtype")
+def mse(y_hat, y):  # noqa: F811
+    return ((y_hat.float() - y.float()) ** 2).mean()
+
+
+@catalogue.mistake("mse divides the sum by len(y), the number of rows, not the number of elements",
+                   hint="average over every element: divide by y.numel(), or use .mean()")
+def mse(y_hat, y):  # noqa: F811
+    return ((y_hat - y) ** 2).sum() / len(y)
+
+
+@catalogue.mistake("mse rebuilds the result with torch.tensor(...item()), which cuts it off from the graph",
+                   hint="return the tensor expression itself; torch.tensor(x.item()) starts a new, empty graph")
+def mse(y_hat, y):  # noqa: F811
+    return torch.tensor(((y_hat - y) ** 2).mean().item(), dtype=y_hat.dtype)
+
+
+@catalogue.mistake("weight_grad returns w.grad.item(), a Python float", hint="return the tensor w.grad itself")
+def weight_grad(w, x, target):  # noqa: F811
+    loss = (w * x - target) ** 2
+    loss.backward()
+    return w.grad.item()
+
+
+@catalogue.mistake("weight_grad runs backward twice (keeping the graph), so w.grad holds twice the slope",
+                   hint="one backward() per loss: a second one adds into w.grad")
+def weight_grad(w, x, target):  # noqa: F811
+    loss = (w * x - target) ** 2
+    loss.backward(retain_graph=True)
+    loss.backward()
+    return w.grad
+
+
+@catalogue.mistake("weight_grad zeroes w.grad after copying it out",
+                   hint="leave w.grad as backward() filled it: the spec says it holds the gradient afterwards")
+def weight_grad(w, x, target):  # noqa: F811
+    loss = (w * x - target) ** 2
+    loss.backward()
+    grad = w.grad.clone()
+    w.grad.zero_()
+    return grad
+
+
+@catalogue.mistake("weight_grad also takes a gradient-descent step on w",
+                   hint="only compute the gradient; changing w is the next chapter's job")
+def weight_grad(w, x, target):  # noqa: F811
+    loss = (w * x - target) ** 2
+    loss.backward()
+    with torch.no_grad():
+        w -= 0.1 * w.grad
+    return w.grad
+
+
+@catalogue.mistake("quadratic_grad drops the 2x term, y = x ** 2 + 1",
+                   hint="y = x ** 2 + 2 * x + 1: the 2x term adds 2 to the slope")
+def quadratic_grad(x):  # noqa: F811
+    y = x ** 2 + 1
+    y.backward()
+    return x.grad
+
+
+@catalogue.mistake("quadratic_grad builds y under torch.no_grad(), so there is no graph to walk back", expect="error",
+                   hint="build y with autograd on; no_grad is for updates, not for the loss")
+def quadratic_grad(x):  # noqa: F811
+    with torch.no_grad():
+        y = x ** 2 + 2 * x + 1
+    y.backward()
+    return x.grad
+
+
+@catalogue.mistake("should_increase returns a float mask, (grad < 0).float()",
+                   hint="return the comparison itself: grad < 0 is already a bool tensor")
+def should_increase(grad):  # noqa: F811
+    return (grad < 0).float()
+
+
+@catalogue.mistake("should_increase compares in place, grad.lt_(0), overwriting the caller's gradients",
+                   hint="grad < 0 makes a new tensor; lt_ writes 0/1 into grad itself")
+def should_increase(grad):  # noqa: F811
+    return grad.lt_(0).bool()
+
+
+@catalogue.mistake("should_increase answers once for the whole tensor with .any()",
+                   hint="one answer per parameter: keep grad's shape, no reduction")
+def should_increase(grad):  # noqa: F811
+    return (grad < 0).any()
+
+
+@catalogue.mistake("grad_twice keeps the graph on the second call only", expect="error",
+                   hint="it is the first backward that frees the graph: retain_graph=True goes there")
+def grad_twice(x):  # noqa: F811
+    y = x ** 3
+    y.backward()
+    y.backward(retain_graph=True)
+    return x.grad
+
+
+# ---------------------------------------------------------------- more alternatives (review 2)
+
+@catalogue.alternative("mse as torch.mean(torch.pow(y - y_hat, 2)), the difference the other way round")
+def mse(y_hat, y):  # noqa: F811
+    return torch.mean(torch.pow(y - y_hat, 2))
+
+
+@catalogue.alternative("mse in float64, cast back to y_hat's dtype")
+def mse(y_hat, y):  # noqa: F811
+    return ((y_hat.double() - y.double()) ** 2).mean().to(y_hat.dtype)
+
+
+@catalogue.alternative("mse as a dot product of the flattened difference with itself")
+def mse(y_hat, y):  # noqa: F811
+    diff = (y_hat - y).reshape(-1)
+    return torch.dot(diff, diff) / diff.numel()
+
+
+@catalogue.alternative("mse squaring a fresh difference in place (pow_)")
+def mse(y_hat, y):  # noqa: F811
+    diff = y_hat - y
+    diff.pow_(2)
+    return diff.mean()
+
+
+@catalogue.alternative("weight_grad with torch.square, returning w.grad.detach()")
+def weight_grad(w, x, target):  # noqa: F811
+    torch.square(x * w - target).sum().backward()
+    return w.grad.detach()
+
+
+@catalogue.alternative("quadratic_grad without the constant (it has no slope) through torch.autograd.backward")
+def quadratic_grad(x):  # noqa: F811
+    torch.autograd.backward(x * x + 2 * x)
+    return x.grad
+
+
+@catalogue.alternative("should_increase as grad.sign() == -1")
+def should_increase(grad):  # noqa: F811
+    return grad.sign() == -1
+
+
+@catalogue.alternative("grad_twice with explicit ones_like seeds")
+def grad_twice(x):  # noqa: F811
+    y = torch.pow(x, 3)
+    y.backward(torch.ones_like(y), retain_graph=True)
+    y.backward(torch.ones_like(y))
+    return x.grad

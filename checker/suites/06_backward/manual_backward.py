@@ -51,6 +51,8 @@ def ce_case(g, n, c, dtype=torch.float32, scale=1.0, wrap=lambda t: t):
 @suite.function(grad=False, grow=lambda g, n=3, c=4: ce_case(g, n, c))
 def softmax_cross_entropy_grad(g):
     yield ce_case(g, 1, 1)                              # one class: the gradient is exactly 0
+    yield ce_case(g, 2, 1)
+    yield ce_case(g, 1, 2)                              # float16/bfloat16 copies come from these three
     yield ce_case(g, 1, 4)
     yield Case(torch.tensor([[1000.0, 0.0, -1000.0]]), torch.tensor([2]))   # exp(1000) is inf
     yield ce_case(g, 3, 5)

@@ -23,6 +23,7 @@ def sgd_step_(g):
     # A tensor that took no part in the loss keeps grad None: it must be skipped, mid-list too.
     yield Case([with_grad(g, 4, 3), param(g.randn(4)), with_grad(g, 3)], 0.1)
     yield Case([with_grad(g, 5, 2, dtype=torch.float64), with_grad(g, 2, dtype=torch.float64)], 1e-3)
+    yield Case((with_grad(g, 2, 3), with_grad(g, 3)), 0.2)             # a tuple works as well as a list
 
 
 def line_data(g, n, d, dtype=torch.float32):
@@ -51,6 +52,15 @@ def float_losses(output, reference):
     return losses if same_form and all(type(v) in (float, int) for v in losses) else None
 
 
+def leaf_problem(label, described) -> str | None:
+    """The spec returns the trained leaves themselves, which still require grad."""
+    if not described.get("requires_grad") or not described.get("is_leaf"):
+        state = "is no longer a leaf" if not described.get("is_leaf") else "no longer requires grad"
+        return (f"the returned {label} {state}. Return the very tensor you created with requires_grad=True and "
+                f"updated in place under torch.no_grad(), not a copy (.detach(), .clone()) or a new tensor.")
+    return None
+
+
 def departure(step, want, have):
     """Where the learner's trajectory leaves the reference's, and what that usually means."""
     if step == 0:
@@ -77,16 +87,21 @@ def fit_linear_regression(g):  # noqa: F811 - a second check of the same graded 
     def judge(expected, got):
         for args, exp, res in zip(runs, expected, got):
             wanted, had = exp["output"]["items"][2]["items"], float_losses(res["output"], exp["output"])
+            shown = f"{J.format_call('fit_linear_regression', names, args)}\n{J.format_inputs(names, args)}\n  "
             for step, (want, have) in enumerate(zip(wanted, had or [])):
                 if not math.isclose(have, want, rel_tol=FLOAT32_TRAJECTORY["rtol"], abs_tol=FLOAT32_TRAJECTORY["atol"]):
-                    return (f"{J.format_call('fit_linear_regression', names, args)}\n"
-                            f"{J.format_inputs(names, args)}\n  {departure(step, want, have)}")
+                    return shown + departure(step, want, have)
+            if had is not None:   # the form is right, so W and b are tensors: are they the trained leaves?
+                problem = leaf_problem("W", res["output"]["items"][0]) or leaf_problem("b", res["output"]["items"][1])
+                if problem:
+                    return shown + problem
         return None
 
     return [call("fit_linear_regression", *args) for args in runs], judge
 
 
-# Every case stays at 64 steps or fewer: a probe keeps the first 64 items of a returned list.
+# Trajectories stay short: each step costs a forward and a backward pass in both the learner's run
+# and the reference's, and the whole curriculum's suites share one time budget.
 @suite.function(grad=False, output_names=("W", "b", "losses"))
 def fit_linear_regression(g):  # noqa: F811
     yield Case(*line_data(g, 1, 1), 0.1, 1, **FLOAT32_TRAJECTORY)

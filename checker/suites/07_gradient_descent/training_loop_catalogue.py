@@ -303,3 +303,116 @@ def largest_stable_lr(X):  # noqa: F811
     A = torch.cat([X, X.new_ones(X.shape[0], 1)], dim=1)
     sigma = torch.linalg.matrix_norm(A, ord=2).item()
     return X.shape[0] / sigma ** 2
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+@catalogue.mistake("train_linear_regression clears the grads before each backward, which fails while they are None",
+                   expect="error", hint="zero after the update, or skip a .grad that is still None")
+def train_linear_regression(X, y, W, b, lr, steps):  # noqa: F811
+    losses = []
+    for _ in range(steps):
+        W.grad.zero_()
+        b.grad.zero_()
+        loss = ((X @ W + b - y) ** 2).mean()
+        losses.append(loss.item())
+        loss.backward()
+        with torch.no_grad():
+            W -= lr * W.grad
+            b -= lr * b.grad
+    return losses
+
+
+@catalogue.mistake("train_linear_regression starts from fresh zeros instead of the caller's W and b",
+                   hint="train the W and b you are given: they are updated in place")
+def train_linear_regression(X, y, W, b, lr, steps):  # noqa: F811
+    return ref.train_linear_regression(X, y, torch.zeros_like(W, requires_grad=True),
+                                       torch.zeros_like(b, requires_grad=True), lr, steps)
+
+
+@catalogue.mistake("train_linear_regression zeroes only W.grad",
+                   hint="both parameters collect gradients: zero b.grad too")
+def train_linear_regression(X, y, W, b, lr, steps):  # noqa: F811
+    losses = []
+    for _ in range(steps):
+        loss = ((X @ W + b - y) ** 2).mean()
+        losses.append(loss.item())
+        loss.backward()
+        with torch.no_grad():
+            W -= lr * W.grad
+            b -= lr * b.grad
+        W.grad.zero_()
+    return losses
+
+
+@catalogue.mistake("minimize_quadratic loops over range(steps + 1), one update too many",
+                   hint="range(steps) makes the updates; the list has steps + 1 values with the start")
+def minimize_quadratic(x, lr, steps):  # noqa: F811
+    return ref.minimize_quadratic(x, lr, steps + 1)
+
+
+@catalogue.mistake("lr_regime calls r = -1 (bouncing forever between two points) diverging",
+                   hint="at r = -1 the distance keeps its size: -1 <= r < 0 oscillates")
+def lr_regime(curvature, lr):  # noqa: F811
+    if curvature <= 0 or lr <= 0:
+        raise ValueError("curvature and lr must be positive")
+    r = 1.0 - lr * curvature
+    return "converges" if r >= 0 else "oscillates" if r > -1 else "diverges"
+
+
+@catalogue.mistake("largest_stable_lr returns a 0-d tensor instead of a Python float",
+                   hint="finish with .item() (or float(...))")
+def largest_stable_lr(X):  # noqa: F811
+    A = torch.cat([X, torch.ones(X.shape[0], 1, dtype=X.dtype)], dim=1)
+    return 2.0 / torch.linalg.eigvalsh(2.0 / X.shape[0] * A.T @ A)[-1]
+
+
+@catalogue.mistake("largest_stable_lr divides by N - 1 (the sample covariance's count)",
+                   hint="the loss is a mean over all N points: H = 2 / N * A.T @ A")
+def largest_stable_lr(X):  # noqa: F811
+    A = torch.cat([X, torch.ones(X.shape[0], 1, dtype=X.dtype)], dim=1)
+    return 2.0 / torch.linalg.eigvalsh(2.0 / (X.shape[0] - 1) * A.T @ A)[-1].item()
+
+
+@catalogue.alternative("train_linear_regression updating through .data (no no_grad block needed), with torch.square")
+def train_linear_regression(X, y, W, b, lr, steps):  # noqa: F811
+    losses = []
+    for _ in range(steps):
+        loss = torch.mean(torch.square(y - X.matmul(W) - b))
+        loss.backward()
+        losses.append(loss.detach().item())
+        W.data.add_(W.grad, alpha=-lr)
+        b.data.add_(b.grad, alpha=-lr)
+        for p in (W, b):
+            p.grad.data.zero_()
+    return losses
+
+
+@catalogue.alternative("minimize_quadratic with torch.autograd.backward and sub_")
+def minimize_quadratic(x, lr, steps):  # noqa: F811
+    trajectory = [x.detach().item()]
+    for _ in range(steps):
+        torch.autograd.backward(x.pow(2) + 2 * x + 1)
+        with torch.no_grad():
+            x.sub_(lr * x.grad)
+            x.grad.zero_()
+        trajectory.append(x.detach().item())
+    return trajectory
+
+
+@catalogue.alternative("lr_regime from the size and sign of r")
+def lr_regime(curvature, lr):  # noqa: F811
+    if not (curvature > 0 and lr > 0):
+        raise ValueError("curvature and lr must both be positive")
+    r = 1 - lr * curvature
+    if abs(r) > 1:
+        return "diverges"
+    return "converges" if r >= 0 else "oscillates"
+
+
+@catalogue.alternative("largest_stable_lr from the spectral norm of H (its largest eigenvalue, H being symmetric PSD)")
+def largest_stable_lr(X):  # noqa: F811
+    N = X.shape[0]
+    A = torch.hstack([X, torch.ones_like(X[:, :1])])
+    H = (2 / N) * torch.einsum("ni,nj->ij", A, A)
+    return float(2 / torch.linalg.matrix_norm(H, ord=2))

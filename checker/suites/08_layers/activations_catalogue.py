@@ -216,3 +216,89 @@ def softmax(x, dim):
 def softmax(x, dim):
     exps = (x - x.max(dim=dim, keepdim=True).values.detach()).exp()
     return exps / exps.sum(dim, keepdim=True)
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+@catalogue.mistake("relu through the in-place Tensor.relu_ on a copy", expect="forbidden-op",
+                   hint="build it from torch.where or clamp: relu_ is the built-in")
+def relu(x):  # noqa: F811
+    return x.clone().relu_()
+
+
+@catalogue.mistake("relu as F.leaky_relu with a zero slope", expect="forbidden-op",
+                   hint="leaky_relu(x, 0) is ReLU itself: build it from torch.where or clamp")
+def relu(x):  # noqa: F811
+    return F.leaky_relu(x, negative_slope=0.0)
+
+
+@catalogue.mistake("relu selects against torch.zeros(x.shape), a float32 tensor on the CPU",
+                   hint="a plain 0.0 (or torch.zeros_like(x)) follows x's dtype and device")
+def relu(x):  # noqa: F811
+    return torch.where(x > 0, x, torch.zeros(x.shape))
+
+
+@catalogue.mistake("relu clamps the caller's x in place, x.clamp_(min=0)", hint="x.clamp(min=0) returns a new tensor")
+def relu(x):  # noqa: F811
+    return x.clamp_(min=0)
+
+
+@catalogue.mistake("the tanh form with sqrt(2 * pi) instead of sqrt(2 / pi)",
+                   hint="the tanh form's scale is math.sqrt(2 / math.pi), about 0.798")
+def gelu(x, approximate="none"):  # noqa: F811
+    if approximate == "tanh":
+        return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2 * math.pi) * (x + 0.044715 * x ** 3)))
+    return ref.gelu(x, approximate)
+
+
+@catalogue.mistake("gelu computes in float32 and returns float32 for half inputs", hint="keep x's dtype")
+def gelu(x, approximate="none"):  # noqa: F811
+    return ref.gelu(x.float(), approximate)
+
+
+@catalogue.mistake("gelu multiplies the caller's x in place", hint="x * Phi(x) makes a new tensor; x.mul_ changes x")
+def gelu(x, approximate="none"):  # noqa: F811
+    if approximate == "none":
+        return x.mul_(0.5 * (1.0 + torch.erf(x / math.sqrt(2.0))))
+    return ref.gelu(x, approximate)
+
+
+@catalogue.mistake("softmax takes the maximum without keepdim, so it lines up with the wrong dim",
+                   hint="x.amax(dim, keepdim=True) keeps a size-1 dim that broadcasts back against x")
+def softmax(x, dim):  # noqa: F811
+    exps = torch.exp(x - x.amax(dim=dim))
+    return exps / exps.sum(dim=dim, keepdim=True)
+
+
+@catalogue.alternative("relu against a 0-d zero tensor (a 0-d tensor does not promote x's dtype)")
+def relu(x):  # noqa: F811
+    return torch.where(x <= 0, torch.tensor(0.0, dtype=x.dtype, device=x.device), x)
+
+
+@catalogue.alternative("gelu through erfc (accurate for large negative x) and tanh written out")
+def gelu(x, approximate="none"):  # noqa: F811
+    if approximate not in ("none", "tanh"):
+        raise ValueError(approximate)
+    if approximate == "none":
+        return 0.5 * x * torch.erfc(-x * math.sqrt(0.5))
+    u = math.sqrt(2.0 / math.pi) * x * (1.0 + 0.044715 * x.pow(2))
+    return x * (1.0 + u.tanh()) * 0.5
+
+
+@catalogue.alternative("gelu in float64, cast back")
+def gelu(x, approximate="none"):  # noqa: F811
+    return ref.gelu(x.double(), approximate).to(x.dtype)
+
+
+@catalogue.alternative("softmax moving dim to the end and back, with x.max(...).values")
+def softmax(x, dim):  # noqa: F811
+    last = x.movedim(dim, -1)
+    exps = torch.exp(last - last.max(dim=-1, keepdim=True).values)
+    return (exps / torch.sum(exps, dim=-1, keepdim=True)).movedim(-1, dim)
+
+
+@catalogue.alternative("softmax in float64, cast back")
+def softmax(x, dim):  # noqa: F811
+    wide = x.double()
+    exps = (wide - wide.amax(dim, keepdim=True)).exp()
+    return (exps / exps.sum(dim, keepdim=True)).to(x.dtype)

@@ -177,7 +177,8 @@ def dropout(g):  # noqa: F811 - a second check of the same graded name
         first, next_call = (res["output"]["value"] for res in got[:2])
         if torch.equal(first == 0, next_call == 0):
             return show(shown[1], "two calls in a row dropped exactly the same elements. Every call needs a "
-                                  "fresh mask from torch's global generator, not a generator of your own.")
+                                  "fresh mask from torch's global generator: do not reseed it (torch.manual_seed) "
+                                  "inside the function, and do not draw from a generator of your own.")
         problem = grad_problem(0.3, got[0], first, 7, called_twice=True)
         return show(shown[0], problem) if problem else None
 
@@ -216,7 +217,8 @@ def Dropout(g):
 
 # Registered after the statistics on purpose: a learner sees the first failing check per name,
 # and the eval-mode probe above names the usual cause (self.train instead of self.training).
-@suite.module(grow=lambda g, rows=3, cols=4: ModuleCase((0.3,), inputs=(g.randn(rows, cols),)))
+# attributes: the spec says Dropout stores p (as nn.Dropout does).
+@suite.module(grow=lambda g, rows=3, cols=4: ModuleCase((0.3,), inputs=(g.randn(rows, cols),)), attributes=("p",))
 def Dropout(g):  # noqa: F811 - a second check of the same graded name
     yield ModuleCase((0.3,), inputs=(g.randn(2, 3),), train=False)
     yield ModuleCase((), inputs=(transposed(g.randn(4, 5)),), train=False)

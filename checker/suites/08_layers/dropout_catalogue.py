@@ -15,7 +15,8 @@ ref = catalogue.reference
 
 # ---------------------------------------------------------------- dropout: mistakes
 
-@catalogue.mistake("no 1/(1-p) scaling: survivors keep their original value")
+@catalogue.mistake("no 1/(1-p) scaling: survivors keep their original value",
+                   hint="divide the kept elements by (1 - p) so the expected value stays x")
 def dropout(x, p, training=True):
     if not 0.0 <= p <= 1.0:
         raise ValueError(p)
@@ -24,7 +25,8 @@ def dropout(x, p, training=True):
     return x * (torch.rand_like(x) >= p)
 
 
-@catalogue.mistake("survivors multiplied by (1 - p) instead of divided by it")
+@catalogue.mistake("survivors multiplied by (1 - p) instead of divided by it",
+                   hint="divide by (1 - p): the survivors must grow to make up for the dropped ones")
 def dropout(x, p, training=True):
     if not 0.0 <= p <= 1.0:
         raise ValueError(p)
@@ -33,7 +35,8 @@ def dropout(x, p, training=True):
     return x * (torch.rand_like(x) >= p) * (1.0 - p)
 
 
-@catalogue.mistake("keeps an element with probability p (rand < p) instead of 1 - p")
+@catalogue.mistake("keeps an element with probability p (rand < p) instead of 1 - p",
+                   hint="p is the chance to DROP: keep where torch.rand_like(x) >= p")
 def dropout(x, p, training=True):
     if not 0.0 <= p <= 1.0:
         raise ValueError(p)
@@ -44,7 +47,8 @@ def dropout(x, p, training=True):
     return x * (torch.rand_like(x) < p) / (1.0 - p)
 
 
-@catalogue.mistake("still drops in eval mode (training flag ignored)")
+@catalogue.mistake("still drops in eval mode (training flag ignored)",
+                   hint="return x unchanged when training is False")
 def dropout(x, p, training=True):
     if not 0.0 <= p <= 1.0:
         raise ValueError(p)
@@ -55,7 +59,8 @@ def dropout(x, p, training=True):
     return x * (torch.rand_like(x) >= p) / (1.0 - p)
 
 
-@catalogue.mistake("p = 1 not special-cased: 0 / 0 fills the output with NaN")
+@catalogue.mistake("p = 1 not special-cased: 0 / 0 fills the output with NaN",
+                   hint="for p == 1 return torch.zeros_like(x): x * 0 / 0 is NaN")
 def dropout(x, p, training=True):
     if not 0.0 <= p <= 1.0:
         raise ValueError(p)
@@ -64,7 +69,8 @@ def dropout(x, p, training=True):
     return x * (torch.rand_like(x) >= p) / (1.0 - p)
 
 
-@catalogue.mistake("no ValueError for p outside [0, 1]")
+@catalogue.mistake("no ValueError for p outside [0, 1]",
+                   hint="check 0 <= p <= 1 first and raise ValueError otherwise")
 def dropout(x, p, training=True):
     if not training or p <= 0.0:
         return x
@@ -73,7 +79,8 @@ def dropout(x, p, training=True):
     return x * (torch.rand_like(x) >= p) / (1.0 - p)
 
 
-@catalogue.mistake("modifies the input in place (x.mul_) and returns it")
+@catalogue.mistake("modifies the input in place (x.mul_) and returns it",
+                   hint="x * mask makes a new tensor; x.mul_ changes the caller's x")
 def dropout(x, p, training=True):
     if not 0.0 <= p <= 1.0:
         raise ValueError(p)
@@ -86,7 +93,8 @@ def dropout(x, p, training=True):
     return x
 
 
-@catalogue.mistake("one coin flip per row: the mask has shape x.shape[:-1] + (1,)")
+@catalogue.mistake("one coin flip per row: the mask has shape x.shape[:-1] + (1,)",
+                   hint="draw the mask with x's full shape: torch.rand_like(x)")
 def dropout(x, p, training=True):
     if not 0.0 <= p <= 1.0:
         raise ValueError(p)
@@ -98,7 +106,8 @@ def dropout(x, p, training=True):
     return x * keep / (1.0 - p)
 
 
-@catalogue.mistake("private torch.Generator seeded with a constant: the same mask on every call")
+@catalogue.mistake("private torch.Generator seeded with a constant: the same mask on every call",
+                   hint="draw from torch's global generator (torch.rand_like), not a generator of your own")
 def dropout(x, p, training=True):
     if not 0.0 <= p <= 1.0:
         raise ValueError(p)
@@ -111,7 +120,8 @@ def dropout(x, p, training=True):
     return x * (noise >= p) / (1.0 - p)
 
 
-@catalogue.mistake("works on x.data, so the output is cut off from the graph")
+@catalogue.mistake("works on x.data, so the output is cut off from the graph",
+                   hint="use x itself so the gradient can flow back")
 def dropout(x, p, training=True):
     if not 0.0 <= p <= 1.0:
         raise ValueError(p)
@@ -122,7 +132,8 @@ def dropout(x, p, training=True):
     return x.data * (torch.rand_like(x) >= p) / (1.0 - p)
 
 
-@catalogue.mistake("calls F.dropout", expect="forbidden-op")
+@catalogue.mistake("calls F.dropout", expect="forbidden-op",
+                   hint="build the mask yourself with torch.rand_like(x) >= p")
 def dropout(x, p, training=True):
     return F.dropout(x, p, training=training)
 
@@ -220,3 +231,84 @@ class Dropout(nn.Module):
         if self.p == 1.0:
             return torch.zeros_like(x)
         return x * (torch.rand_like(x) >= self.p) * self.scale
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+def _checked(x, p, training):
+    """The reference's argument checks and its deterministic corners, or None when a mask is due."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    return None
+
+
+@catalogue.mistake("scales by 1 / (1 - p) in eval mode too", hint="in eval mode return x unchanged: no mask, no scale")
+def dropout(x, p, training=True):  # noqa: F811
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(p)
+    if not training:
+        return x / (1.0 - p) if p < 1.0 else x
+    return ref.dropout(x, p, training)
+
+
+@catalogue.mistake("draws the mask with torch.randint(0, 2, ...), a fair coin whatever p is",
+                   hint="compare a uniform draw with p: torch.rand_like(x) >= p keeps with probability 1 - p")
+def dropout(x, p, training=True):  # noqa: F811
+    corner = _checked(x, p, training)
+    if corner is not None:
+        return corner
+    keep = torch.randint(0, 2, x.shape, device=x.device).bool()
+    return x * keep / (1.0 - p)
+
+
+@catalogue.mistake("calls torch.manual_seed(0) inside, so every call drops the same elements",
+                   hint="never reseed inside the function: the caller's seed decides the mask")
+def dropout(x, p, training=True):  # noqa: F811
+    corner = _checked(x, p, training)
+    if corner is not None:
+        return corner
+    torch.manual_seed(0)
+    return x * (torch.rand_like(x) >= p) / (1.0 - p)
+
+
+@catalogue.mistake("drops in place with torch.dropout_ on a copy", expect="forbidden-op",
+                   hint="build the mask yourself: torch.rand_like(x) >= p")
+def dropout(x, p, training=True):  # noqa: F811
+    corner = _checked(x, p, training)
+    return corner if corner is not None else torch.dropout_(x.clone(), p, True)
+
+
+@catalogue.alternative("masked_fill of the dropped elements, then one division")
+def dropout(x, p, training=True):  # noqa: F811
+    corner = _checked(x, p, training)
+    if corner is not None:
+        return corner
+    return x.masked_fill(torch.rand_like(x) < p, 0.0) / (1.0 - p)
+
+
+@catalogue.alternative("a bernoulli_ mask drawn in place on a fresh tensor of x's dtype")
+def dropout(x, p, training=True):  # noqa: F811
+    corner = _checked(x, p, training)
+    if corner is not None:
+        return corner
+    mask = torch.empty_like(x).bernoulli_(1.0 - p)
+    return x * mask * (1.0 / (1.0 - p))
+
+
+class Dropout:  # noqa: F811 - a namespace for method replacements
+    @catalogue.mistake("Dropout stores its probability as self.rate, not self.p",
+                       hint="keep it as self.p, the attribute nn.Dropout has")
+    def __init__(self, p=0.5):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(p)
+        self.rate = p
+
+    @catalogue.mistake("Dropout forward always uses p = 0.5, ignoring its own p",
+                       hint="use self.p, the probability the layer was built with")
+    def forward(self, x):
+        return ref.dropout(x, 0.5, training=self.training)

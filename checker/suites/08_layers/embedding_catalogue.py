@@ -215,3 +215,56 @@ class Embedding:  # noqa: F811 - a namespace for one method replacement
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.weight = nn.Parameter(torch.empty(num_embeddings, embedding_dim))
         nn.init.normal_(self.weight)
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+@catalogue.mistake("checks the range with ids.min() and ids.max(), which refuse an empty ids tensor",
+                   hint="test the whole tensor, ((ids < 0) | (ids >= V)).any(), which is False when there are no ids")
+def embedding(ids, weight):  # noqa: F811
+    if ids.min() < 0 or ids.max() >= weight.shape[0]:
+        raise IndexError("id out of range")
+    return weight[ids]
+
+
+@catalogue.mistake("index_select on the flattened ids, then view(*ids.shape, -1), which fails for no ids",
+                   hint="-1 cannot be inferred from 0 elements: reshape to (*ids.shape, weight.shape[1])")
+def embedding(ids, weight):  # noqa: F811
+    _check_range(ids, weight.shape[0])
+    return weight.index_select(0, ids.reshape(-1)).view(*ids.shape, -1)
+
+
+@catalogue.alternative("weight[ids] cloned, with the range check written as a count of bad ids")
+def embedding(ids, weight):  # noqa: F811
+    V = weight.size(0)
+    if int(torch.count_nonzero((ids < 0) | (ids >= V))):
+        raise IndexError(f"an id is outside [0, {V})")
+    return weight[ids.long()].clone()
+
+
+@catalogue.alternative("one_hot_embedding with a float64 one-hot and product, cast back")
+def one_hot_embedding(ids, weight):  # noqa: F811
+    one_hot = F.one_hot(ids.to(torch.int64), num_classes=weight.size(0)).double()
+    return torch.matmul(one_hot, weight.double()).to(weight.dtype)
+
+
+@catalogue.alternative("one_hot_embedding with the one-hot made by scatter_ into zeros and torch.tensordot")
+def one_hot_embedding(ids, weight):  # noqa: F811
+    one_hot = torch.zeros(*ids.shape, weight.shape[0], dtype=weight.dtype, device=weight.device)
+    one_hot.scatter_(-1, ids.long().unsqueeze(-1), 1.0)
+    return torch.tensordot(one_hot, weight, dims=1)
+
+
+class Embedding:  # noqa: F811 - a namespace for method replacements
+    @catalogue.alternative("a parameter from torch.normal(0, 1, size=...)")
+    def __init__(self, num_embeddings, embedding_dim):
+        super().__init__()
+        self.num_embeddings = num_embeddings
+        self.embedding_dim = embedding_dim
+        self.weight = nn.Parameter(torch.normal(0.0, 1.0, size=(num_embeddings, embedding_dim)))
+
+    @catalogue.mistake("forward builds a one-hot without num_classes, so its width follows the largest id",
+                       hint="pass num_classes=self.num_embeddings, or look the rows up with "
+                            "embedding(ids, self.weight)")
+    def forward(self, ids):
+        return F.one_hot(ids.long()).to(self.weight.dtype) @ self.weight

@@ -65,3 +65,4 @@ def LayerNorm(g):
     yield module_case(g, 5, (3, 5), eps=0.1)
     yield module_case(g, 4, (3, 4), elementwise_affine=False)   # no parameters, empty state_dict
     yield module_case(g, (2, 3), (4, 2, 3), eps=1e-3, elementwise_affine=False)
+    yield module_case(g, [3, 2], (2, 3, 2))                     # a list shape: kept as the tuple (3, 2)

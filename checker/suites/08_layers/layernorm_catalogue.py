@@ -12,7 +12,8 @@ ref = catalogue.reference
 
 # ---------------------------------------------------------------- layer_norm: mistakes
 
-@catalogue.mistake("unbiased variance (divides by n - 1)")
+@catalogue.mistake("unbiased variance (divides by n - 1)",
+                   hint="LayerNorm uses the biased variance: divide by the count (unbiased=False / correction=0)")
 def layer_norm(x, gamma, beta, eps=1e-5):
     dims = tuple(range(-gamma.dim(), 0))
     mean = x.mean(dim=dims, keepdim=True)
@@ -20,7 +21,8 @@ def layer_norm(x, gamma, beta, eps=1e-5):
     return (x - mean) / torch.sqrt(var + eps) * gamma + beta
 
 
-@catalogue.mistake("eps added outside the square root")
+@catalogue.mistake("eps added outside the square root",
+                   hint="eps goes inside: sqrt(var + eps)")
 def layer_norm(x, gamma, beta, eps=1e-5):
     dims = tuple(range(-gamma.dim(), 0))
     mean = x.mean(dim=dims, keepdim=True)
@@ -28,21 +30,24 @@ def layer_norm(x, gamma, beta, eps=1e-5):
     return (x - mean) / (torch.sqrt(var) + eps) * gamma + beta
 
 
-@catalogue.mistake("normalises over the last dim only, even when gamma has two dims")
+@catalogue.mistake("normalises over the last dim only, even when gamma has two dims",
+                   hint="reduce over the trailing gamma.dim() dims, not just -1")
 def layer_norm(x, gamma, beta, eps=1e-5):
     mean = x.mean(dim=-1, keepdim=True)
     var = ((x - mean) ** 2).mean(dim=-1, keepdim=True)
     return (x - mean) / torch.sqrt(var + eps) * gamma + beta
 
 
-@catalogue.mistake("normalises over dim 0, across the batch (BatchNorm's axis)")
+@catalogue.mistake("normalises over dim 0, across the batch (BatchNorm's axis)",
+                   hint="LayerNorm reduces over the trailing (feature) dims of each sample")
 def layer_norm(x, gamma, beta, eps=1e-5):
     mean = x.mean(dim=0, keepdim=True)
     var = ((x - mean) ** 2).mean(dim=0, keepdim=True)
     return (x - mean) / torch.sqrt(var + eps) * gamma + beta
 
 
-@catalogue.mistake("variance as mean(x**2) - mean**2 (cancels to garbage for large means)")
+@catalogue.mistake("variance as mean(x**2) - mean**2 (cancels to garbage for large means)",
+                   hint="centre first: var = ((x - mean) ** 2).mean(...)")
 def layer_norm(x, gamma, beta, eps=1e-5):
     dims = tuple(range(-gamma.dim(), 0))
     mean = x.mean(dim=dims, keepdim=True)
@@ -50,7 +55,8 @@ def layer_norm(x, gamma, beta, eps=1e-5):
     return (x - mean) / torch.sqrt(var + eps) * gamma + beta
 
 
-@catalogue.mistake("statistics taken without keepdim, so they do not line up with x")
+@catalogue.mistake("statistics taken without keepdim, so they do not line up with x",
+                   hint="reduce with keepdim=True so mean and var broadcast back against x")
 def layer_norm(x, gamma, beta, eps=1e-5):
     dims = tuple(range(-gamma.dim(), 0))
     mean = x.mean(dim=dims)
@@ -58,7 +64,8 @@ def layer_norm(x, gamma, beta, eps=1e-5):
     return (x - mean) / torch.sqrt(var + eps) * gamma + beta
 
 
-@catalogue.mistake("mean and variance detached, so the input gradient misses their terms")
+@catalogue.mistake("mean and variance detached, so the input gradient misses their terms",
+                   hint="keep mean and var in the graph: no .detach()")
 def layer_norm(x, gamma, beta, eps=1e-5):
     dims = tuple(range(-gamma.dim(), 0))
     mean = x.mean(dim=dims, keepdim=True).detach()
@@ -66,7 +73,8 @@ def layer_norm(x, gamma, beta, eps=1e-5):
     return (x - mean) / torch.sqrt(var + eps) * gamma + beta
 
 
-@catalogue.mistake("subtracts the mean in place, overwriting the caller's x")
+@catalogue.mistake("subtracts the mean in place, overwriting the caller's x",
+                   hint="x - mean makes a new tensor; x -= mean changes the caller's x")
 def layer_norm(x, gamma, beta, eps=1e-5):
     dims = tuple(range(-gamma.dim(), 0))
     x -= x.mean(dim=dims, keepdim=True)
@@ -74,7 +82,8 @@ def layer_norm(x, gamma, beta, eps=1e-5):
     return x / torch.sqrt(var + eps) * gamma + beta
 
 
-@catalogue.mistake("called F.layer_norm", expect="forbidden-op")
+@catalogue.mistake("called F.layer_norm", expect="forbidden-op",
+                   hint="normalise with mean and var yourself")
 def layer_norm(x, gamma, beta, eps=1e-5):
     return F.layer_norm(x, gamma.shape, gamma, beta, eps)
 
@@ -232,3 +241,83 @@ class LayerNorm(nn.Module):
         if self.weight is not None:
             out = out * self.weight + self.bias
         return out
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+@catalogue.mistake("layer_norm ignores the eps it is given and always uses 1e-5",
+                   hint="add the eps argument: sqrt(var + eps)")
+def layer_norm(x, gamma, beta, eps=1e-5):  # noqa: F811
+    return ref.layer_norm(x, gamma, beta)
+
+
+@catalogue.mistake("layer_norm swaps gamma and beta: scales by beta and shifts by gamma",
+                   hint="gamma (the weight) multiplies, beta (the bias) is added")
+def layer_norm(x, gamma, beta, eps=1e-5):  # noqa: F811
+    return ref.layer_norm(x, beta, gamma, eps)
+
+
+@catalogue.mistake("layer_norm normalises over the leading gamma.dim() dims, range(gamma.dim())",
+                   hint="the normalised dims are the trailing ones: range(-gamma.dim(), 0)")
+def layer_norm(x, gamma, beta, eps=1e-5):  # noqa: F811
+    dims = tuple(range(gamma.dim()))
+    mean = x.mean(dim=dims, keepdim=True)
+    var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
+    return (x - mean) / torch.sqrt(var + eps) * gamma + beta
+
+
+@catalogue.mistake("layer_norm through F.batch_norm's native kernel on a reshaped x", expect="forbidden-op",
+                   hint="compute the mean and the variance yourself")
+def layer_norm(x, gamma, beta, eps=1e-5):  # noqa: F811
+    groups = x.reshape(1, -1, gamma.numel())              # every group becomes a "channel"
+    out, _, _ = torch.native_batch_norm(groups, None, None, None, None, True, 0.0, eps)
+    return out.reshape(x.shape) * gamma + beta
+
+
+@catalogue.alternative("layer_norm with torch.std(correction=0), dividing by sqrt(std ** 2 + eps)")
+def layer_norm(x, gamma, beta, eps=1e-5):  # noqa: F811
+    dims = list(range(x.dim() - gamma.dim(), x.dim()))
+    mu = torch.mean(x, dims, keepdim=True)
+    sigma = torch.std(x, dims, correction=0, keepdim=True)
+    return gamma * (x - mu) / torch.sqrt(sigma.pow(2) + eps) + beta
+
+
+@catalogue.alternative("layer_norm in float64, cast back to x's dtype")
+def layer_norm(x, gamma, beta, eps=1e-5):  # noqa: F811
+    return ref.layer_norm(x.double(), gamma.double(), beta.double(), eps).to(x.dtype)
+
+
+@catalogue.alternative("layer_norm with torch.addcmul for the affine step")
+def layer_norm(x, gamma, beta, eps=1e-5):  # noqa: F811
+    dims = tuple(range(-gamma.dim(), 0))
+    centred = x - x.mean(dims, keepdim=True)
+    normalised = centred * (centred.square().mean(dims, keepdim=True) + eps).rsqrt()
+    return torch.addcmul(beta, normalised, gamma)
+
+
+class LayerNorm:  # noqa: F811 - a namespace for method replacements
+    @catalogue.mistake("never stores eps and elementwise_affine as attributes",
+                       hint="keep normalized_shape, eps and elementwise_affine as attributes, as nn.LayerNorm does")
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape = shape
+        self._eps = eps
+        if elementwise_affine:
+            self.weight = nn.Parameter(torch.ones(shape))
+            self.bias = nn.Parameter(torch.zeros(shape))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    @catalogue.mistake("forward scales by self.weight even when there is none", expect="error",
+                       hint="with elementwise_affine=False there are no parameters: skip the scale and shift")
+    def forward(self, x):
+        return layer_norm(x, self.weight, self.bias, self.eps)
+
+    @catalogue.alternative("forward normalising itself and applying the affine step only when there are parameters")
+    def forward(self, x):
+        dims = tuple(range(x.dim() - len(self.normalized_shape), x.dim()))
+        var, mean = torch.var_mean(x, dim=dims, unbiased=False, keepdim=True)
+        y = (x - mean) / torch.sqrt(var + self.eps)
+        return y if self.weight is None else y * self.weight + self.bias

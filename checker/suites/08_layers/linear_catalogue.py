@@ -231,3 +231,84 @@ class Linear:  # noqa: F811 - a namespace for one method replacement
             self.bias = nn.Parameter((2 * torch.rand(out_features) - 1) * bound)
         else:
             self.register_parameter("bias", None)
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+@catalogue.mistake("tests `if bias:` instead of `if bias is not None:`",
+                   hint="a tensor of several numbers has no single truth value: compare with None")
+def linear(x, weight, bias=None):  # noqa: F811
+    out = x @ weight.T
+    if bias:
+        out = out + bias
+    return out
+
+
+@catalogue.mistake("transposes with weight.t_(), which flips the caller's weight in place",
+                   hint="weight.T (or weight.t()) makes a transposed view; t_() changes weight itself")
+def linear(x, weight, bias=None):  # noqa: F811
+    out = x @ weight.t_()
+    return out if bias is None else out + bias
+
+
+@catalogue.alternative("broadcast multiply and sum over the input features")
+def linear(x, weight, bias=None):  # noqa: F811
+    out = (x.unsqueeze(-2) * weight).sum(dim=-1)
+    return out + bias if bias is not None else out
+
+
+@catalogue.alternative("torch.tensordot on the last dim, then torch.add")
+def linear(x, weight, bias=None):  # noqa: F811
+    out = torch.tensordot(x, weight, dims=([-1], [1]))
+    return out if bias is None else torch.add(out, bias)
+
+
+@catalogue.alternative("in float64, cast back to x's dtype")
+def linear(x, weight, bias=None):  # noqa: F811
+    out = torch.matmul(x.double(), weight.double().t())
+    if bias is not None:
+        out += bias.double()
+    return out.to(x.dtype)
+
+
+class Linear:  # noqa: F811 - a namespace for method replacements
+    @catalogue.mistake("forward adds self.bias even when it is None", expect="error",
+                       hint="with bias=False self.bias is None: add it only when it is not None")
+    def forward(self, x):
+        return x @ self.weight.T + self.bias
+
+    @catalogue.mistake("never stores in_features and out_features",
+                       hint="keep both sizes as attributes, as nn.Linear does")
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        bound = 1 / math.sqrt(in_features)
+        self.weight = _uniform(out_features, in_features, bound=bound)
+        self.bias = _uniform(out_features, bound=bound) if bias else None
+
+    @catalogue.mistake("draws the initial weights with torch.randn(...) * k (a normal, not a uniform)",
+                       hint="draw uniformly from [-k, k]: tensor.uniform_(-k, k)")
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        bound = 1 / math.sqrt(in_features)
+        self.weight = nn.Parameter(torch.randn(out_features, in_features) * bound)
+        self.bias = nn.Parameter(torch.randn(out_features) * bound) if bias else None
+
+    @catalogue.alternative("bias drawn before the weight, both filled by nn.init.uniform_ on zeros")
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        bound = in_features ** -0.5
+        if bias:
+            self.bias = nn.Parameter(nn.init.uniform_(torch.zeros(out_features), -bound, bound))
+        else:
+            self.bias = None
+        self.weight = nn.Parameter(nn.init.uniform_(torch.zeros(out_features, in_features), -bound, bound))
+
+    @catalogue.alternative("forward through torch.matmul and an explicit None check")
+    def forward(self, x):
+        y = torch.matmul(x, self.weight.transpose(0, 1))
+        if self.bias is None:
+            return y
+        return y + self.bias

@@ -209,3 +209,47 @@ def cross_entropy(logits, targets, reduction="mean", ignore_index=-100):
     if reduction == "none":
         return losses
     return losses.sum() / (keep.sum() if reduction == "mean" else 1)
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+@catalogue.mistake("cross_entropy zeroes ignored positions with torch.zeros(shape), a float32 tensor",
+                   hint="torch.where(keep, -picked, 0.0) keeps the logits' dtype")
+def cross_entropy(logits, targets, reduction="mean", ignore_index=-100):  # noqa: F811
+    _check(reduction)
+    keep = targets != ignore_index
+    picked = ref.log_softmax(logits).gather(-1, torch.where(keep, targets, 0).unsqueeze(-1)).squeeze(-1)
+    losses = torch.where(keep, -picked, torch.zeros(targets.shape))
+    return _reduce(losses, keep, reduction)
+
+
+@catalogue.mistake("cross_entropy gathers along dim 1, which is the classes only for 2-D logits",
+                   hint="the classes are on the last dim: gather(-1, ...)")
+def cross_entropy(logits, targets, reduction="mean", ignore_index=-100):  # noqa: F811
+    _check(reduction)
+    keep = targets != ignore_index
+    log_probs = ref.log_softmax(logits)
+    dim = 1 if logits.dim() > 1 else 0
+    picked = log_probs.gather(dim, torch.where(keep, targets, 0).unsqueeze(dim)).squeeze(dim)
+    losses = torch.where(keep, -picked, 0.0)
+    return _reduce(losses, keep, reduction)
+
+
+@catalogue.alternative("log_softmax in float64, cast back")
+def log_softmax(x, dim=-1):  # noqa: F811
+    return ref.log_softmax(x.double(), dim).to(x.dtype)
+
+
+@catalogue.alternative("cross_entropy with torch.take_along_dim, clamped targets and a boolean-mask mean")
+def cross_entropy(logits, targets, reduction="mean", ignore_index=-100):  # noqa: F811
+    if reduction not in {"none", "sum", "mean"}:
+        raise ValueError(reduction)
+    keep = targets.ne(ignore_index)
+    index = targets.clamp(0, logits.shape[-1] - 1).unsqueeze(-1)
+    nll = -torch.take_along_dim(ref.log_softmax(logits, -1), index, dim=-1).squeeze(-1)
+    nll = nll.masked_fill(~keep, 0.0)
+    if reduction == "none":
+        return nll
+    if reduction == "sum":
+        return nll.sum()
+    return nll[keep].mean()          # the mean of nothing is nan, as F.cross_entropy says

@@ -148,6 +148,11 @@ def MLP(g):
         if J.compare(expected[0]["output"], outputs[2], "") is None:
             return (f"{where}, in training mode\n  the output equals the eval-mode output, so nothing was dropped. "
                     f"Apply the dropout after every hidden layer's ReLU while training.")
+        problem = J.compare(expected[2]["output"], outputs[2], "the output")
+        if problem:
+            return (f"{where}, in training mode after torch.manual_seed(...)\n  {problem}\n  With the same seed, "
+                    f"self.dropout draws the same masks as the reference's when it runs exactly once after each "
+                    f"hidden layer's ReLU, in order: no dropout on the input or on the last layer's output.")
         return None
 
     return specs, judge

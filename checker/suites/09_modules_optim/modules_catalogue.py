@@ -257,3 +257,95 @@ def trainable_parameter_names(model):
             if p.requires_grad:
                 names.append(f"{prefix}.{name}" if prefix else name)
     return names
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+class LinearRegressionModel:  # noqa: F811 - a namespace for method replacements
+    @catalogue.alternative("forward calling the layer's forward method directly")
+    def forward(self, x):
+        return self.linear_layer.forward(x)
+
+    @catalogue.mistake("draws a random number before building the layer (a leftover torch.randn)",
+                       hint="build the layer and nothing else, so the seed gives nn.Linear's own weights")
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.scale = float(torch.randn(()))   # an experiment left behind: it shifts the random stream
+        self.linear_layer = nn.Linear(in_features, out_features)
+
+
+class Standardize:  # noqa: F811 - a namespace for method replacements
+    @catalogue.mistake("buffers registered with persistent=False, so the state_dict leaves them out",
+                       hint="the statistics must be saved: register_buffer(name, tensor) keeps persistent=True")
+    def __init__(self, mean, std):
+        super().__init__()
+        self.register_buffer("mean", mean.clone(), persistent=False)
+        self.register_buffer("std", std.clone(), persistent=False)
+        self.weight = nn.Parameter(torch.ones_like(mean))
+        self.bias = nn.Parameter(torch.zeros_like(mean))
+
+    @catalogue.mistake("weight and bias in the default float32, whatever mean's dtype",
+                       hint="make them like mean: torch.ones_like(mean), torch.zeros_like(mean)")
+    def __init__(self, mean, std):
+        super().__init__()
+        self.register_buffer("mean", mean.clone())
+        self.register_buffer("std", std.clone())
+        self.weight = nn.Parameter(torch.ones(mean.shape))
+        self.bias = nn.Parameter(torch.zeros(mean.shape))
+
+    @catalogue.alternative("forward as a chain of Tensor methods")
+    def forward(self, x):
+        return x.sub(self.mean).div(self.std).mul(self.weight).add(self.bias)
+
+
+class MLP:  # noqa: F811 - a namespace for method replacements
+    @catalogue.mistake("drops the input too, before the first layer",
+                       hint="the dropout follows each hidden layer's ReLU; the input goes in untouched")
+    def forward(self, x):
+        x = self.dropout(x)
+        *hidden, last = self.layers
+        for layer in hidden:
+            x = self.dropout(F.relu(layer(x)))
+        return last(x)
+
+    @catalogue.mistake("drops the last layer's output as well", hint="return the last layer's output as it is")
+    def forward(self, x):
+        *hidden, last = self.layers
+        for layer in hidden:
+            x = self.dropout(F.relu(layer(x)))
+        return self.dropout(last(x))
+
+    @catalogue.alternative("an index loop over the layers, ReLU as a Tensor method")
+    def forward(self, x):
+        n = len(self.layers)
+        for i in range(n):
+            x = self.layers[i](x)
+            if i != n - 1:
+                x = self.dropout(x.relu())
+        return x
+
+
+@catalogue.mistake("parameter_counts reads the state_dict, whose tensors never require grad",
+                   hint="walk model.parameters(): the state_dict holds detached copies (and buffers)")
+def parameter_counts(model):  # noqa: F811
+    state = model.state_dict()
+    return (sum(t.numel() for t in state.values()), sum(t.numel() for t in state.values() if t.requires_grad))
+
+
+@catalogue.alternative("parameter_counts with map(torch.numel, ...) over two filtered lists")
+def parameter_counts(model):  # noqa: F811
+    params = list(model.parameters())
+    return sum(map(torch.numel, params)), sum(map(torch.numel, [p for p in params if p.requires_grad]))
+
+
+@catalogue.mistake("trainable_parameter_names sorts the names", hint="keep named_parameters() order: no sorted()")
+def trainable_parameter_names(model):  # noqa: F811
+    return sorted(name for name, p in model.named_parameters() if p.requires_grad)
+
+
+@catalogue.alternative("trainable_parameter_names with filter and an explicit loop")
+def trainable_parameter_names(model):  # noqa: F811
+    names = []
+    for name, p in filter(lambda item: item[1].requires_grad, model.named_parameters()):
+        names.append(name)
+    return names

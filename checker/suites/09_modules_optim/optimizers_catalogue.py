@@ -398,3 +398,82 @@ class AdamW(ref.Optimizer):
                 state["v"].mul_(beta2).add_((1 - beta2) * p.grad ** 2)
                 step_size = self.lr * math.sqrt(1 - beta2 ** state["t"]) / (1 - beta1 ** state["t"])
                 p.sub_(step_size * state["m"] / (state["v"].sqrt() + self.eps * math.sqrt(1 - beta2 ** state["t"])))
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+class SGD:  # noqa: F811 - a namespace for method replacements
+    @catalogue.alternative("a buffer that starts at zeros (momentum * 0 + g is g, as torch's copy is)")
+    def step(self):
+        with torch.no_grad():
+            for p in self.params:
+                if p.grad is None:
+                    continue
+                g = p.grad if self.weight_decay == 0 else p.grad.add(p, alpha=self.weight_decay)
+                if self.momentum != 0:
+                    buf = self.state.setdefault(p, {}).setdefault("momentum_buffer", torch.zeros_like(p))
+                    buf.mul_(self.momentum).add_(g)
+                    g = g.add(buf, alpha=self.momentum) if self.nesterov else buf
+                p.sub_(g, alpha=self.lr)
+
+    @catalogue.alternative("torch._foreach ops over the parameters that have a grad")
+    def step(self):
+        with torch.no_grad():
+            live = [p for p in self.params if p.grad is not None]
+            if not live:
+                return
+            grads = torch._foreach_add([p.grad for p in live], live, alpha=self.weight_decay)
+            if self.momentum:
+                directions = []
+                for p, g in zip(live, grads):
+                    state = self.state.setdefault(p, {})
+                    if "b" not in state:
+                        state["b"] = g.clone()
+                    else:
+                        state["b"].mul_(self.momentum).add_(g)
+                    directions.append(g + self.momentum * state["b"] if self.nesterov else state["b"])
+                grads = directions
+            torch._foreach_add_(live, grads, alpha=-self.lr)
+
+    @catalogue.mistake("subtracts the weight decay from the gradient, g = p.grad - weight_decay * p",
+                       hint="weight decay pulls p towards 0: g = p.grad + weight_decay * p")
+    def step(self):
+        with torch.no_grad():
+            for p in self.params:
+                if p.grad is None:
+                    continue
+                p -= self.lr * _direction(self, p, p.grad - self.weight_decay * p)
+
+
+class Adam:  # noqa: F811 - a namespace for method replacements
+    @catalogue.mistake("v averages the gradient, not its square", hint="v = beta2 * v + (1 - beta2) * g * g")
+    def step(self):
+        beta1, beta2 = self.betas
+        with torch.no_grad():
+            for p in self.params:
+                if p.grad is None:
+                    continue
+                g = p.grad + self.weight_decay * p
+                state = self.state.setdefault(p, {"t": 0, "m": torch.zeros_like(p), "v": torch.zeros_like(p)})
+                state["t"] += 1
+                state["m"] = beta1 * state["m"] + (1 - beta1) * g
+                state["v"] = beta2 * state["v"] + (1 - beta2) * g.abs()
+                m_hat = state["m"] / (1 - beta1 ** state["t"])
+                v_hat = state["v"] / (1 - beta2 ** state["t"])
+                p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)
+
+    @catalogue.alternative("the moments updated in float64 and the step cast back to p's dtype")
+    def step(self):
+        beta1, beta2 = self.betas
+        with torch.no_grad():
+            for p in self.params:
+                if p.grad is None:
+                    continue
+                g = (p.grad + self.weight_decay * p).double()
+                state = self.state.setdefault(p, {"t": 0, "m": torch.zeros_like(g), "v": torch.zeros_like(g)})
+                state["t"] += 1
+                state["m"].mul_(beta1).add_(g, alpha=1 - beta1)
+                state["v"].mul_(beta2).addcmul_(g, g, value=1 - beta2)
+                m_hat = state["m"] / (1 - beta1 ** state["t"])
+                v_hat = state["v"] / (1 - beta2 ** state["t"])
+                p.sub_((self.lr * m_hat / (v_hat.sqrt() + self.eps)).to(p.dtype))

@@ -65,6 +65,25 @@ def never_trains_again(module):
     module.make_model = make_model
 
 
+def iterates_a_dataloader(module):
+    """A DataLoader draws one int64 seed from the global generator each time it is iterated, right
+    after the epoch's model.train(): the same draw, made at that moment."""
+    build = module.make_model
+
+    def make_model(*args, **kwargs):
+        model = build(*args, **kwargs)
+        train = model.train
+
+        def switch(mode=True):
+            result = train(mode)
+            if mode:
+                torch.empty((), dtype=torch.int64).random_()
+            return result
+        model.train = switch
+        return model
+    module.make_model = make_model
+
+
 SLIPS = (
     (forgets_zero_grad, "your losses match a loop that never calls optimizer.zero_grad(): each backward adds to "
                         "the gradients already there, so every step also pushes with all the old ones. Call "
@@ -74,6 +93,10 @@ SLIPS = (
     (never_trains_again, "your losses match a loop that calls model.train() only once: after the first "
                          "evaluation, dropout stayed off for the rest of training. Call model.train() at the start "
                          "of every epoch."),
+    (iterates_a_dataloader, "your losses match a loop that takes its batches from a DataLoader: even with "
+                            "shuffle=False, every pass over a DataLoader draws a seed from torch's global generator, "
+                            "which shifts every dropout mask after it. Slice the tensors instead: "
+                            "X_train[start:start + batch_size]."),
 )
 
 

@@ -198,3 +198,70 @@ def fit(X_train, y_train, X_val, y_val, epochs, lr, batch_size, seed):
         predictions, value = evaluate(model)
         evals.append(value)
     return {"predictions": predictions, "eval_losses": evals, "train_losses": trains}
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+@catalogue.mistake("takes the batches from a DataLoader(shuffle=False), which draws a seed every epoch",
+                   hint="slice the tensors yourself: X_train[start:start + batch_size]")
+def fit(X_train, y_train, X_val, y_val, epochs, lr, batch_size, seed):  # noqa: F811
+    from torch.utils.data import DataLoader, TensorDataset
+    torch.manual_seed(seed)
+    model = ref.make_model(X_train.shape[1])
+    optimizer = ref.PlainSGD(model.parameters(), lr)
+    loader = DataLoader(TensorDataset(X_train, y_train), batch_size=batch_size, shuffle=False)
+    result = {"train_losses": [], "eval_losses": [], "predictions": None}
+    for _ in range(epochs):
+        model.train()
+        total = 0.0
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            loss = F.mse_loss(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(xb)
+        result["train_losses"].append(total / len(X_train))
+        model.eval()
+        with torch.no_grad():
+            result["predictions"] = model(X_val)
+            result["eval_losses"].append(F.mse_loss(result["predictions"], y_val).item())
+    return result
+
+
+@catalogue.mistake("names the evaluation history val_losses",
+                   hint="the keys are train_losses, eval_losses, predictions")
+def fit(X_train, y_train, X_val, y_val, epochs, lr, batch_size, seed):  # noqa: F811
+    result = ref.fit(X_train, y_train, X_val, y_val, epochs, lr, batch_size, seed)
+    return {"train_losses": result["train_losses"], "val_losses": result["eval_losses"],
+            "predictions": result["predictions"]}
+
+
+@catalogue.mistake("seeds with torch.seed(), which picks a fresh random seed, not torch.manual_seed(seed)",
+                   hint="torch.manual_seed(seed) makes the run repeatable; torch.seed() picks a random seed")
+def fit(X_train, y_train, X_val, y_val, epochs, lr, batch_size, seed):  # noqa: F811
+    return _loop(X_train, y_train, X_val, y_val, epochs, lr, batch_size, torch.seed())
+
+
+@catalogue.alternative("torch.optim.SGD with zero_grad(set_to_none=False), "
+                       "the epoch loss from summed squared errors")
+def fit(X_train, y_train, X_val, y_val, epochs, lr, batch_size, seed):  # noqa: F811
+    torch.manual_seed(seed)
+    model = ref.make_model(X_train.size(1)).to(X_train.device)
+    optimizer = torch.optim.SGD(model.parameters(), lr)
+    train_losses, eval_losses = [], []
+    for _ in range(epochs):
+        model.train()
+        squared = 0.0
+        for xb, yb in zip(torch.split(X_train, batch_size), torch.split(y_train, batch_size)):
+            optimizer.zero_grad(set_to_none=False)
+            out = model(xb)
+            loss = ((out - yb) ** 2).mean()
+            loss.backward()
+            optimizer.step()
+            squared += ((out.detach() - yb) ** 2).sum().item()
+        train_losses.append(squared / X_train.size(0))
+        model.eval()
+        with torch.no_grad():
+            predictions = model(X_val)
+        eval_losses.append(((predictions - y_val) ** 2).mean().item())
+    return dict(train_losses=train_losses, eval_losses=eval_losses, predictions=predictions)

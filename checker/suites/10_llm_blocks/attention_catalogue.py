@@ -254,3 +254,38 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal=Fa
     blocked = torch.isneginf(scores).all(dim=-1, keepdim=True)
     weights = torch.where(blocked, 0.0, torch.softmax(torch.where(blocked, 0.0, scores), dim=-1))
     return torch.matmul(weights, value)
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+@catalogue.alternative("Hugging Face's fill value torch.finfo(dtype).min, with fully masked rows zeroed after")
+def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal=False, scale=None):  # noqa: F811
+    if attn_mask is not None and is_causal:
+        raise ValueError("attn_mask and is_causal are exclusive")
+    L, S = query.shape[-2], key.shape[-2]
+    scores = torch.matmul(query, key.transpose(-1, -2)) * _default_scale(query, scale)
+    if is_causal:
+        attn_mask = torch.ones(L, S, dtype=torch.bool, device=query.device).tril()
+    if attn_mask is not None and attn_mask.dtype == torch.bool:
+        scores = scores.masked_fill(~attn_mask, torch.finfo(scores.dtype).min)
+        blocked = ~attn_mask.expand(scores.shape).any(dim=-1, keepdim=True)
+    else:
+        if attn_mask is not None:
+            scores = scores + attn_mask
+        blocked = torch.isneginf(scores).all(dim=-1, keepdim=True)
+        scores = scores.masked_fill(blocked, 0.0)
+    weights = scores.softmax(dim=-1).masked_fill(blocked, 0.0)
+    return weights @ value
+
+
+@catalogue.alternative("in float64, cast back to the query's dtype")
+def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal=False, scale=None):  # noqa: F811
+    mask = attn_mask.double() if attn_mask is not None and attn_mask.is_floating_point() else attn_mask
+    scores = _masked_scores(query.double() @ key.double().mT * _default_scale(query, scale), mask, is_causal)
+    return (_safe_softmax(scores) @ value.double()).to(query.dtype)
+
+
+@catalogue.mistake("scale applied after the softmax, to the weights", hint="scale the scores before the softmax")
+def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal=False, scale=None):  # noqa: F811
+    scores = _masked_scores(query @ key.transpose(-2, -1), attn_mask, is_causal)
+    return _safe_softmax(scores) * _default_scale(query, scale) @ value

@@ -60,22 +60,26 @@ class FeedForwardNetwork:
 
 # ---------------------------------------------------------------- count_parameters: mistakes
 
-@catalogue.mistake("counts frozen parameters too (no requires_grad filter)")
+@catalogue.mistake("counts frozen parameters too (no requires_grad filter)",
+                   hint="keep only parameters with p.requires_grad")
 def count_parameters(module):
     return sum(p.numel() for p in module.parameters())
 
 
-@catalogue.mistake("counts parameter tensors instead of their elements")
+@catalogue.mistake("counts parameter tensors instead of their elements",
+                   hint="add up p.numel(), the number of elements of each tensor")
 def count_parameters(module):
     return len([p for p in module.parameters() if p.requires_grad])
 
 
-@catalogue.mistake("counts every state_dict entry (frozen parameters and buffers included)")
+@catalogue.mistake("counts every state_dict entry (frozen parameters and buffers included)",
+                   hint="walk module.parameters() and filter on requires_grad")
 def count_parameters(module):
     return sum(t.numel() for t in module.state_dict().values())
 
 
-@catalogue.mistake("goes through NumPy (.cpu().numpy().size), which fails on the meta device")
+@catalogue.mistake("goes through NumPy (.cpu().numpy().size), which fails on the meta device",
+                   hint="p.numel() reads the shape only, so it works on the meta device")
 def count_parameters(module):
     return int(sum(p.detach().cpu().numpy().size for p in module.parameters() if p.requires_grad))
 
@@ -117,3 +121,35 @@ def count_parameters(module):
         if param.requires_grad:
             total += math.prod(param.shape)
     return total
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+class FeedForwardNetwork:  # noqa: F811 - a namespace for method replacements
+    @catalogue.mistake("calls F.dropout without training=self.training, so eval mode still drops",
+                       hint="F.dropout(x, p, training=self.training), or call the nn.Dropout submodule")
+    def forward(self, x):
+        return F.dropout(self.layer2(self.activation(self.layer1(x))), self.dropout.p)
+
+    @catalogue.mistake("applies the activation after layer2 as well", hint="GELU sits between the two layers only")
+    def forward(self, x):
+        return self.dropout(self.activation(self.layer2(self.activation(self.layer1(x)))))
+
+    @catalogue.alternative("forward in steps, reusing one name")
+    def forward(self, x):
+        x = self.layer1(x)
+        x = self.activation(x)
+        x = self.layer2(x)
+        return self.dropout(x)
+
+
+@catalogue.mistake("count_parameters returns a tensor (torch.tensor(shape).prod() per parameter)",
+                   hint="return a Python int: p.numel() is already one")
+def count_parameters(module):  # noqa: F811
+    return sum(torch.tensor(p.shape).prod() for p in module.parameters() if p.requires_grad)
+
+
+@catalogue.alternative("count_parameters with nelement() over a filtered list")
+def count_parameters(module):  # noqa: F811
+    trainable = list(filter(lambda p: p.requires_grad, module.parameters()))
+    return sum(p.nelement() for p in trainable)

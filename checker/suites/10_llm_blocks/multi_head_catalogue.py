@@ -213,3 +213,31 @@ class MultiHeadAttention(nn.Module):
             scores = scores.masked_fill(future, float("-inf"))
         heads = torch.softmax(scores, dim=-1) @ v
         return self.out_proj(heads.transpose(1, 2).flatten(2))
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+class MultiHeadAttention:  # noqa: F811 - a namespace for method replacements
+    @catalogue.alternative("permute(0, 2, 1, 3) both ways, contiguous().view to merge, a tril mask")
+    def forward(self, x, causal=False):
+        B, T, E = x.size()
+        q = self.q_proj(x).view(B, T, self.num_heads, self.head_dim).permute(0, 2, 1, 3)
+        k = self.k_proj(x).view(B, T, self.num_heads, self.head_dim).permute(0, 2, 1, 3)
+        v = self.v_proj(x).view(B, T, self.num_heads, self.head_dim).permute(0, 2, 1, 3)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+        if causal:
+            keep = torch.tril(torch.ones(T, T, device=x.device)).view(1, 1, T, T)
+            att = att.masked_fill(keep == 0, float("-inf"))
+        y = torch.softmax(att, dim=-1) @ v
+        return self.out_proj(y.permute(0, 2, 1, 3).contiguous().view(B, T, E))
+
+    @catalogue.mistake("causal mask from triu(diagonal=0), which also hides each token from itself",
+                       hint="block only the future: triu(diagonal=1), or keep tril() with the diagonal")
+    def forward(self, x, causal=False):
+        q, k, v = _qkv(self, x)
+        scores = q @ k.transpose(-2, -1) / math.sqrt(self.head_dim)
+        if causal:
+            tokens = x.shape[1]
+            scores = scores.masked_fill(torch.ones(tokens, tokens, dtype=torch.bool, device=x.device).triu(),
+                                        float("-inf"))
+        return self.out_proj(_merge(torch.softmax(scores, dim=-1) @ v))

@@ -261,3 +261,34 @@ class RMSNorm(nn.Module):
         if self.weight is not None:
             out = out * self.weight.to(wide.dtype)
         return out.to(x.dtype)
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+@catalogue.alternative("Llama's layout: normalise in float32, cast back, then multiply by the weight")
+def rms_norm(x, weight, eps=None):  # noqa: F811
+    dims = tuple(range(-weight.dim(), 0))
+    wide = x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+    eps = torch.finfo(wide.dtype).eps if eps is None else eps
+    normed = wide * torch.rsqrt(wide.pow(2).mean(dims, keepdim=True) + eps)
+    return normed.type_as(x) * weight
+
+
+@catalogue.alternative("the root mean square as sqrt and a division, computed in float64 for every dtype")
+def rms_norm(x, weight, eps=None):  # noqa: F811
+    dims = list(range(x.dim() - weight.dim(), x.dim()))
+    compute = torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+    eps = torch.finfo(compute).eps if eps is None else eps
+    wide = x.double()
+    rms = torch.sqrt(torch.mean(wide * wide, dim=dims, keepdim=True) + eps)
+    return (wide / rms * weight.double()).to(x.dtype)
+
+
+@catalogue.mistake("multiplies by the root mean square instead of dividing by it",
+                   hint="x / sqrt(mean(x ** 2) + eps): rsqrt, or a division by the square root")
+def rms_norm(x, weight, eps=None):  # noqa: F811
+    compute = torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+    eps = torch.finfo(compute).eps if eps is None else eps
+    wide = x.to(compute)
+    scale = torch.sqrt(wide.pow(2).mean(_dims(weight), keepdim=True) + eps)
+    return (wide * scale * weight.to(compute)).to(x.dtype)

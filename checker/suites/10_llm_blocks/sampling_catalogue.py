@@ -340,3 +340,29 @@ def sample_next_token(logits, temperature=1.0, top_k=None, top_p=None, generator
     uniform = torch.rand(*scaled.shape[:-1], 1, generator=generator, dtype=torch.float64) * cdf[..., -1:]
     tokens = torch.searchsorted(cdf, uniform, right=True).squeeze(-1)
     return tokens.clamp(max=logits.shape[-1] - 1)
+
+
+# ---------------------------------------------------------------- more entries (review 2)
+
+@catalogue.alternative("top-k threshold from torch.kthvalue (the (V - k + 1)-th smallest)")
+def top_k_filter(logits, k):  # noqa: F811
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    V = logits.size(-1)
+    threshold = torch.kthvalue(logits, max(V - k + 1, 1), dim=-1, keepdim=True).values
+    return logits.masked_fill(logits < threshold, float("-inf"))
+
+
+@catalogue.alternative("top-p with a cumulative sum that excludes the token itself, scattered back in place")
+def top_p_filter(logits, p):  # noqa: F811
+    if not (0 < p <= 1):
+        raise ValueError(f"bad top_p {p}")
+    if p == 1:
+        return logits.clone()
+    probs, order = torch.sort(torch.softmax(logits.double(), dim=-1), dim=-1, descending=True)
+    before = torch.cumsum(probs, dim=-1)
+    before[..., 1:] = before[..., :-1].clone()
+    before[..., 0] = 0.0
+    remove = torch.zeros_like(logits, dtype=torch.bool)
+    remove.scatter_(-1, order, before >= p)
+    return logits.masked_fill(remove, float("-inf"))
