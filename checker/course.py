@@ -9,7 +9,6 @@ every submission in a batch.
 from __future__ import annotations
 
 import concurrent.futures
-import csv
 import os
 import secrets
 import sys
@@ -17,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from checker import ROOT, __version__, emitters, manifest, runner, submission, wire
+from checker import ROOT, __version__, emitters, insight, manifest, runner, shard, submission, wire
 from checker.results import GradeReport, KataResult, Status
 from checker.runner import ProbeOutcome as Outcome, Target
 
@@ -225,11 +224,6 @@ def _format_options(args) -> dict:
     return {"hidden_after_due": True} if args.format == "gradescope" and args.hidden_after_due else {}
 
 
-def _submissions(root: Path) -> list[Path]:
-    return sorted(p for p in root.iterdir()
-                  if not p.name.startswith(".") and (p.is_dir() or p.suffix in (".zip", ".ipynb")))
-
-
 class Progress:
     """One status line on stderr: done/total, time per submission and an ETA."""
 
@@ -252,31 +246,40 @@ class Progress:
 
 
 def grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, seed, devices) -> int:
+    """Grade every submission under root (with --shard K/N, only shard K's share) into out_dir:
+    one results file each, then grades.jsonl, summary.csv and katas.csv (checker.insight)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    entries = _submissions(root)
+    entries = shard.assigned(shard.submissions(root), getattr(args, "shard", None))
+    for name, found in shard.name_clashes(entries).items():
+        print(f"kata grade: warning: {', '.join(found)} are all graded as {name!r}; only one result is kept",
+              file=sys.stderr)
     fmt = args.format if args.format != "text" else "json"
+    names = sorted({emitters.clean_text(shard.submission_name(e)) for e in entries})   # as records name them
+    batch = insight.Batch(katas=[k.id for k in katas], titles={k.id: k.title for k in katas}, assigned=names,
+                          root=str(root), shard=getattr(args, "shard", None), format=fmt, seed=seed)
+    records = insight.RecordWriter(out_dir, batch)
     progress = Progress(len(entries))
-    rows: dict[str, list] = {}
+    max_score = sum(len(k.graded) for k in katas)
 
     def one(entry: Path):
-        name = entry.stem if entry.is_file() else entry.name
+        name = shard.submission_name(entry)
+        results_file = f"{name}.{emitters.FORMATS[fmt].extension}"
         try:
             report = grade_submission(submission.read(entry), katas, executor, seed=seed, devices=devices,
                                       budget_s=args.submission_timeout)
             report.metadata["isolation"] = isolation
-            emitters.write(report, fmt, out_dir / f"{name}.{emitters.FORMATS[fmt].extension}", **_format_options(args))
-            by_kata = {k.kata_id: k.score for k in report.katas}
-            rows[name] = [name, report.score, report.max_score] + [by_kata.get(k.id, 0) for k in katas]
+            emitters.write(report, fmt, out_dir / results_file, **_format_options(args))
+            record = insight.submission_record(name, report, results_file)
         except Exception as exc:  # noqa: BLE001 - one broken submission never stops the batch
-            rows[name] = [name, 0, sum(len(k.graded) for k in katas)] + [0] * len(katas) + [f"grader error: {exc!r}"]
+            record = insight.error_record(name, f"grader error: {exc!r}", max_score)
+        records.add(record)
         progress.step(name)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         list(pool.map(one, entries))
-    with open(out_dir / "summary.csv", "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["submission", "score", "max_score"] + [k.id for k in katas])
-        for name in sorted(rows):
-            writer.writerow(rows[name])
-    print(f"graded {len(entries)} submission(s) into {out_dir}/ (summary.csv)", file=sys.stderr)
+    batch = records.finish()
+    summaries = insight.write_tables(out_dir, batch)
+    sys.stderr.write(insight.summary_text(batch, summaries))
+    print(f"graded {len(entries)} submission(s) into {out_dir}/ "
+          f"({insight.SUMMARY}, {insight.KATA_SUMMARY}, {insight.RECORDS})", file=sys.stderr)
     return 0
