@@ -2,7 +2,8 @@
 
 Learners:     kata list | kata progress | kata check ID | kata hint ID [NAME] | kata watch | kata reset ID
 Instructors:  kata new ID NAME... | kata build [--check] | kata validate
-Course staff: kata grade DIR | kata grade --batch ROOT --out-dir DIR | kata export ...
+Course staff: kata grade DIR | kata grade --batch ROOT --out-dir DIR [--shard K/N] | kata merge DIR... --out DIR
+              | kata report DIR [--html PAGE] | kata export ...
 
 torch is imported only by the commands that grade, so `kata hint` and `kata list` answer at once.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -234,6 +236,10 @@ def cmd_grade(args) -> int:
         problem = "give a submission DIR, or --batch ROOT --out-dir DIR"
     elif args.batch and not args.out_dir:
         problem = "--batch needs --out-dir"
+    elif args.shard and not args.batch:
+        problem = "--shard needs --batch"
+    elif args.shard and args.seed is None and not os.environ.get("TORCHKATA_SEED"):
+        problem = "--shard needs --seed (or $TORCHKATA_SEED), so that every shard grades on the same hidden inputs"
     elif not Path(args.batch or args.dir).exists():
         problem = f"{args.batch or args.dir} does not exist"
     if problem:
@@ -243,6 +249,24 @@ def cmd_grade(args) -> int:
         _kata_or_exit(kata_id)
     from checker import course
     return course.grade_command(args)
+
+
+def cmd_report(args) -> int:
+    from checker import gradebook
+    return gradebook.report_command(args)
+
+
+def cmd_merge(args) -> int:
+    from checker import shard
+    return shard.merge_command(args)
+
+
+def _shard(text: str):
+    from checker import shard
+    try:
+        return shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_export(args) -> int:
@@ -323,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="ROOT", help="grade every submission under ROOT")
     p.add_argument("--out-dir", help="with --batch: where per-submission results and summary.csv go")
     p.add_argument("-j", "--jobs", type=int, default=1, help="with --batch: parallel workers")
+    p.add_argument("--shard", type=_shard, metavar="K/N",
+                   help="with --batch: grade only shard K of N (1 <= K <= N), chosen by a hash of each "
+                        "submission's name; needs --seed. Combine the shards with `kata merge`")
     p.add_argument("--isolation", default="sandbox", choices=["sandbox", "none"],
                    help="sandbox (default): learner code runs in a limited child process; "
                         "none: in this process (trusted code only)")
@@ -334,6 +361,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="gradescope: show test details only after the due date")
     p.add_argument("--seed", type=int, default=None, help="seed for hidden inputs (default: fixed per course)")
     device(p)
+
+    p = add("report", cmd_report, "summarise a batch's results per kata; --html writes the class gradebook")
+    p.add_argument("results_dir", metavar="RESULTS_DIR", help="the --out-dir of `kata grade --batch` or `kata merge`")
+    p.add_argument("--html", metavar="PAGE", help="write the gradebook here: one self-contained HTML page")
+    p.add_argument("--title", help="the page's title (default: torchkata gradebook · RESULTS_DIR)")
+
+    p = add("merge", cmd_merge, "combine the results of `kata grade --batch --shard` runs into one")
+    p.add_argument("dirs", nargs="+", metavar="DIR", help="the shards' --out-dir directories")
+    p.add_argument("--out", required=True, help="where the merged results, summaries and gradebook go")
+    p.add_argument("--submissions", metavar="ROOT", help="the batch root: also report submissions in it "
+                                                         "that no shard graded")
+    p.add_argument("--html", metavar="PAGE", help="where the gradebook goes (default OUT/gradebook.html)")
 
     p = add("export", cmd_export, "package the grader for a course platform")
     p.add_argument("platform", choices=["gradescope", "github-classroom"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import csv
 import hashlib
 import os
 import secrets
@@ -20,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker import ROOT, __version__, emitters, manifest, runner, submission, wire
+from checker import ROOT, __version__, emitters, insight, manifest, runner, shard, submission, wire
 from checker.results import GradeReport, KataResult, Status
 from checker.runner import ProbeOutcome as Outcome, Target
 
@@ -340,11 +339,20 @@ class Progress:
 
 
 def grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, seed, devices) -> int:
+    """Grade every submission under root (with --shard K/N, only shard K's share) into out_dir:
+    one results file each, then grades.jsonl, summary.csv and katas.csv (checker.insight)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = batch_entries(root)
+    if getattr(args, "shard", None) is not None:
+        k, n = args.shard
+        entries = [e for e in entries if shard.shard_of(e.shown, n) == k]
     fmt = args.format if args.format != "text" else "json"
+    names = sorted({emitters.clean_text(e.shown) for e in entries})   # as records name them
+    batch = insight.Batch(katas=[k.id for k in katas], titles={k.id: k.title for k in katas}, assigned=names,
+                          root=str(root), shard=getattr(args, "shard", None), format=fmt, seed=seed)
+    records = insight.RecordWriter(out_dir, batch)
     progress = Progress(len(entries))
-    rows: dict[str, list] = {}
+    max_score = sum(len(k.graded) for k in katas)
 
     def one(entry: BatchEntry):
         results = out_dir / f"{entry.stem}.{emitters.FORMATS[fmt].extension}"
@@ -355,17 +363,14 @@ def grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, see
             emitters.write(report, fmt, results, **_format_options(args))
         except Exception as exc:  # noqa: BLE001 - one unwritable file never stops the batch
             note = f"results file not written: {type(exc).__name__}: {exc}"
-        by_kata = {k.kata_id: k.score for k in report.katas}
-        rows[entry.stem] = [entry.shown, results.name, report.score, report.max_score] + \
-            [by_kata.get(k.id, 0) for k in katas] + [note]
+        records.add(insight.submission_record(entry.shown, report, results.name, note=note))
         progress.step(entry.shown)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         list(pool.map(one, entries))
-    with open(out_dir / "summary.csv", "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["submission", "results_file", "score", "max_score"] + [k.id for k in katas] + ["note"])
-        for entry in entries:
-            writer.writerow(rows[entry.stem])
-    print(f"graded {len(entries)} submission(s) into {out_dir}/ (summary.csv)", file=sys.stderr)
+    batch = records.finish()
+    summaries = insight.write_tables(out_dir, batch)
+    sys.stderr.write(insight.summary_text(batch, summaries))
+    print(f"graded {len(entries)} submission(s) into {out_dir}/ "
+          f"({insight.SUMMARY}, {insight.KATA_SUMMARY}, {insight.RECORDS})", file=sys.stderr)
     return 0

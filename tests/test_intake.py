@@ -554,7 +554,7 @@ def test_a_hostile_batch_grades_everything_into_its_own_file(hostile_batch):
     assert len(rows) == 12
     files = [row["results_file"] for row in rows]
     assert len({f.casefold() for f in files}) == len(files)                  # nothing overwritten
-    assert sorted(p.name for p in out.iterdir()) == sorted(files + ["summary.csv"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(files + ["summary.csv", "katas.csv", "grades.jsonl"])
     by_name = {row["submission"]: row for row in rows}
     assert sorted(row["submission"] for row in rows) == sorted([
         "Alice", "alice", "alice", "bomb", "caf\\xe9", 'evil\\x0aname,"quoted"', "linked", "linked", "locked",
