@@ -17,13 +17,12 @@ import threading
 import time
 from pathlib import Path
 
-from checker import ROOT, __version__, emitters, manifest, runner, submission, wire
+from checker import __version__, course_sandbox, emitters, manifest, runner, submission, wire
+from checker.course_sandbox import HIDDEN_PATHS  # noqa: F401 - where callers have always found it
 from checker.results import GradeReport, KataResult, Status
 from checker.runner import Outcome, Target
 
 EXTENSIONS = {"text": "txt", "json": "json", "gradescope": "json", "exercism": "json", "junit": "xml"}
-# What the sandboxed child must never see: the answers, the suites, and (added per run) results.
-HIDDEN_PATHS = (ROOT / "solutions", ROOT / "checker" / "suites", ROOT / ".git")
 
 
 class Sandboxed:
@@ -31,11 +30,12 @@ class Sandboxed:
 
     trusted_results = False
 
-    def __init__(self, limits, hidden_paths=(), threads: int = 1):
+    def __init__(self, limits, hidden_paths=(), threads: int = 1, server=None):
+        """`server`: one already launched (see course_sandbox.launch), else one is started here."""
         from checker import sandbox
         self.limits = limits
-        self.server = sandbox.ForkServer("checker.probe:serve", hidden_paths=[str(p) for p in hidden_paths],
-                                         threads=threads)
+        self.server = server or sandbox.ForkServer(course_sandbox.ENTRY, hidden_paths=[str(p) for p in hidden_paths],
+                                                   threads=threads)
         self._local = threading.local()
         # The server's own `import torch` runs on the other core while this process plans.
         self._start_error: BaseException | None = None
@@ -161,10 +161,10 @@ def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, 
     return report
 
 
-def _executor(args, devices):
+def _executor(args, devices, server=None):
     if args.isolation == "none":
         return runner.InProcess()
-    return Sandboxed(make_limits(args, devices), HIDDEN_PATHS + _results_paths(args))
+    return Sandboxed(make_limits(args, devices), course_sandbox.hidden_paths(args), server=server)
 
 
 def _isolation(executor) -> dict:
@@ -174,26 +174,20 @@ def _isolation(executor) -> dict:
     return executor.isolation
 
 
-def _results_paths(args) -> tuple:
-    paths = []
-    if args.out:
-        paths.append(Path(args.out).resolve().parent)
-    if args.out_dir:
-        paths.append(Path(args.out_dir).resolve())
-    return tuple(p for p in paths if p != Path("/"))
-
-
-def grade_command(args) -> int:
-    """`kata grade`, after checker.cli has checked the arguments that need no torch."""
+def grade_command(args, server=None) -> int:
+    """`kata grade`, after checker.cli has checked the arguments that need no torch. `server`: a
+    fork server checker.cli launched before importing this module (see course_sandbox)."""
     katas = [manifest.get(k) for k in args.kata] or list(manifest.load())
     try:
         devices = runner.devices_for(args.device)
     except ValueError as exc:
         print(f"kata grade: {exc.args[0]}", file=sys.stderr)
+        if server is not None:
+            server.close()
         return 2
     path = Path(args.batch or args.dir)
     seed = course_seed(args.seed)
-    executor = _executor(args, devices)
+    executor = _executor(args, devices, server)
     for kata in katas:          # reference results once, before any learner code runs
         runner.plan(kata, seed, devices)
     try:

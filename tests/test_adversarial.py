@@ -544,8 +544,6 @@ def grade_hostile_submissions(workdir: Path) -> dict:
             for planted in ("sitecustomize.py", f"{MARKER}.pth", "conftest.py"):
                 (root / "a_poisons_site" / planted).write_text(f"# {MARKER}\n")
         make_submission(root / "zz_after_poisoning", ATTACKED, REFERENCE)
-        for name, source in ACCEPTED.items():
-            make_submission(root / name, ATTACKED, source)
         for name in ECHOES:     # both katas correct, but chatty and slow enough to overlap
             make_submission(root / name, ATTACKED, f"{REFERENCE}\n{echo(name, ATTACKED)}")
             bystander = root / name / f"{BYSTANDER}.py"
@@ -689,8 +687,7 @@ def require(report: dict, *needed: str, any_of: bool = False) -> None:
 def test_the_batch_finishes_and_every_submission_has_a_report(batch):
     assert batch.returncode == 0, batch.stderr[-3000:]
     names = {Path(f).stem for f in batch.files if f.endswith(".json")}
-    assert names - {"a_poisons_site"} == set(THREATS) | set(ECHOES) | set(ACCEPTED) | \
-        {"zz_after_poisoning", "forges_batch_results"}
+    assert names - {"a_poisons_site"} == set(THREATS) | set(ECHOES) | {"zz_after_poisoning", "forges_batch_results"}
     rows = batch.files["summary.csv"].splitlines()
     assert rows[0].startswith("submission,score,max_score") and len(rows) == len(names) + 1
     assert "grader error" not in "\n".join(rows)
@@ -834,11 +831,25 @@ def test_forging_the_out_file_fails(single, batch, graded):
     assert "WROTE" not in output, output[:2000]
 
 
+def grade_compiled_submissions(workdir: Path) -> dict:
+    """The ACCEPTED submissions in a batch of their own: code that imports torch._dynamo pays
+    that import (seconds) inside its run, so it gets a longer limit than the attacks."""
+    root, out_dir = workdir / "compiled", workdir / "compiled-out"
+    for name, source in ACCEPTED.items():
+        make_submission(root / name, ATTACKED, source)
+    proc = subprocess.run(grade_command("--batch", str(root), "--out-dir", str(out_dir), "--format", "json",
+                                        "--seed", "0", "--timeout", "60", "--kata", ATTACKED, "--kata", BYSTANDER),
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return {"runs": {"batch": {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}},
+            "written": {"batch": results_files(out_dir)}}
+
+
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
-def test_code_asking_for_compilation_is_graded_like_plain_code(batch, name):
+def test_code_asking_for_compilation_is_graded_like_plain_code(once, name):
     """torch.compile in every spelling, and torch._dynamo driven by hand: full marks, no
     compiler in sight (no timeout, no C++ build error, no traceback)."""
-    report = contained(batch, name, ATTACKED, "passed")
+    compiled = Run(once("compiled", grade_compiled_submissions), "batch")
+    report = contained(compiled, name, ATTACKED, "passed")
     text = messages(report, ATTACKED) + output_of(report, ATTACKED)
     for sign in ("Traceback", "CppCompileError", "InductorError", "BackendCompilerFailed"):
         assert sign not in text, text[:2000]

@@ -475,3 +475,35 @@ def test_a_python_under_a_private_tmp_dir_keeps_the_namespace_level(tmp_path, mo
     assert not [m for m in plan["masks"] if m.startswith("/tmp/")]
     assert os.path.realpath(venv_site) in plan["exposed"] or any(
         os.path.realpath(venv_site).startswith(p + "/") for p in plan["exposed"])
+
+
+def test_a_launched_server_serves_without_an_explicit_start():
+    """`launch` returns before the server has imported torch; the first run waits for it."""
+    srv = ForkServer(ENTRY, sys_path=[HERE])
+    srv.launch()
+    try:
+        assert srv.pid is None                      # not greeted yet: launch did not wait
+        still_works(srv)
+        assert srv.pid is not None and srv.restarts == 0
+    finally:
+        srv.close()
+
+
+def test_a_launched_server_that_is_closed_unused_leaves_no_process():
+    srv = ForkServer(ENTRY, sys_path=[HERE])
+    srv.launch()
+    proc = srv._launched[0]
+    srv.close()
+    assert proc.poll() is not None
+
+
+def test_the_cli_can_launch_the_server_before_importing_torch():
+    """kata grade starts its fork server first, so both `import torch` run at once: everything
+    it needs for that is importable without torch."""
+    import subprocess
+    import sys
+    code = ("import sys, checker.course_sandbox, checker.sandbox; "
+            "assert 'torch' not in sys.modules, 'torch was imported'")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.returncode == 0, proc.stderr
