@@ -378,7 +378,7 @@ def test_the_grader_process_cannot_be_inspected(server):
         pytest.skip("same user as the grader: /proc/<grader> is readable")
     reply = answer(call(server, "peek_proc", pid=os.getpid()))
     assert "error" in reply["environ"]
-    if "pid-namespace" in protections:      # only the keeper (pid 1) and the runner itself
+    if "pid-namespace" in protections:      # only the namespace's init (pid 1) and the runner itself
         assert not reply["visible"] and reply["pids"] == [1, 2]
     server_env = answer(call(server, "peek_proc", pid=server.pid))["environ"]
     assert "error" in server_env

@@ -34,7 +34,7 @@ The package, one concern per module:
   framing     frames on the control socket, the answer record, Buffer
   linux       namespaces, mounts, seccomp, rlimits, per-run uids, clean-up of shared places
   filesystem  the view of the filesystem a namespaced run gets
-  children    the keeper and runner processes of a run, and the sweeps that kill leftovers
+  children    the process of a run (the runner), and the sweeps that kill what runs leave
   server      the fork server's loop: start runs, enforce wall clocks, judge how runs ended
   detect      what the OS allows here (imports no torch)
 """

@@ -25,7 +25,7 @@ def _exposed(paths) -> list[tuple[str, str]]:
 
 
 def _trial(plan: dict, want_ns: bool) -> dict:
-    """Fork a throw-away child that goes through the keeper's and the runner's setup and reports
+    """Fork a throw-away child that goes through a runner's set-up and reports
     which steps worked."""
     r, w = os.pipe()
     report = {}

@@ -1,7 +1,7 @@
 """The filesystem a namespaced run sees, built in its fresh mount namespace.
 
 `filesystem_plan` decides once, in the server, what to hide, mask and show again;
-`build_filesystem` applies it in each run's keeper.
+`build_filesystem` applies it in each run, before learner code starts.
 """
 from __future__ import annotations
 
