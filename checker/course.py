@@ -91,16 +91,34 @@ class Sandboxed:
         if outcome.status != "ok":
             return Outcome(status=Status.CRASHED, message=f"your code crashed the process that ran it: {outcome.detail}")
         try:
-            reply = wire.decode(outcome.payload)
+            reply = _bounded(wire.decode(outcome.payload))
             if "import_error" in reply:
                 return runner.import_failure(reply["import_error"])
             results = reply["results"]
             if not isinstance(results, list) or len(results) != len(specs) or \
                     not all(isinstance(r, dict) for r in results):
                 raise wire.WireError("wrong number of results")
-        except (wire.WireError, KeyError, TypeError) as exc:
+        except (wire.WireError, KeyError, TypeError, RecursionError) as exc:
             return Outcome(status=Status.CRASHED, message=f"the process running your code sent back garbage ({exc}).")
         return Outcome(results=results)
+
+
+# The longest text from a child passed to the judge: its own messages are far shorter, and a
+# hostile one must not fill the results file (a tensor's size is bounded by Limits.result_bytes).
+STRING_CHARS = 4000
+
+
+def _bounded(value):
+    """A child's reply with every string, dict key included, cut to STRING_CHARS."""
+    if isinstance(value, str):
+        return value if len(value) <= STRING_CHARS else value[:STRING_CHARS] + " [... cut]"
+    if isinstance(value, list):
+        return [_bounded(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_bounded(v) for v in value)
+    if isinstance(value, dict):
+        return {_bounded(k): _bounded(v) for k, v in value.items()}
+    return value
 
 
 def make_limits(args, devices=("cpu",)):
@@ -247,6 +265,11 @@ class Progress:
 
 
 def grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, seed, devices) -> int:
+    with course_sandbox.closed_to_others(root, isolation):
+        return _grade_batch(root, out_dir, katas, executor, isolation, args, seed, devices)
+
+
+def _grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, seed, devices) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = _submissions(root)
     fmt = args.format if args.format != "text" else "json"

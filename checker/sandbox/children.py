@@ -19,8 +19,9 @@ import traceback
 
 from checker.sandbox.filesystem import build_filesystem
 from checker.sandbox.framing import ANSWER, MEMORY, RAISED, RESULT, SETUP, write_all
+from checker.sandbox.cgroups import RunGroup
 from checker.sandbox.linux import CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, PR_SET_DUMPABLE, \
-    PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, install_network_filter, prctl, proc_status, set_rlimits, unshare
+    PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, install_filter, prctl, proc_status, refused_calls, set_rlimits, unshare
 
 
 # --- Finding and killing what a run left behind ---------------------------------------------------
@@ -119,8 +120,9 @@ def is_memory_error(exc: BaseException) -> bool:
 
 
 def runner(server_pid: int, entry, request: bytes, limits: dict, plan: dict, uid: int | None, home: str,
-           fds: list[int], visible) -> None:
-    """The run, in the forked child. `fds`: its answer pipe (becomes fd 3) and output pipe (1, 2)."""
+           fds: list[int], visible, group: RunGroup | None) -> None:
+    """The run, in the forked child. `fds`: its answer pipe (becomes fd 3) and output pipe (1, 2).
+    `group`: the run's cgroup, joined before anything else."""
     kind, body = SETUP, b""
     try:
         signal.set_wakeup_fd(-1)
@@ -129,6 +131,8 @@ def runner(server_pid: int, entry, request: bytes, limits: dict, plan: dict, uid
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         if not plan["pid_ns"] and os.getppid() != server_pid:
             os._exit(70)                               # the server died while we started
+        if group is not None:
+            group.join()
         keep_only_fds(fds)                             # 3 answer, 4 output
         os.dup2(4, 1)
         os.dup2(4, 2)
@@ -154,7 +158,7 @@ def runner(server_pid: int, entry, request: bytes, limits: dict, plan: dict, uid
         prctl(PR_SET_DUMPABLE, 1)             # its own /proc/self stays readable to itself
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # reset by the uid change
         if plan["seccomp"]:
-            install_network_filter()
+            install_filter(refused_calls(plan, group is not None), unix_sockets=plan["net_ns"])
         torch = sys.modules.get("torch")
         if torch is not None:
             torch.set_num_threads(int(limits["threads"]))

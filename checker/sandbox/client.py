@@ -46,6 +46,7 @@ class Limits:
     result_bytes: int = 64 << 20         # largest answer accepted
     threads: int = 1                     # torch.set_num_threads in the runner
     file_bytes: int = 64 << 20           # RLIMIT_FSIZE, and the size of the private /tmp
+    max_files: int = 256                 # RLIMIT_NOFILE
 
 
 @dataclass

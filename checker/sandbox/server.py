@@ -34,18 +34,24 @@ import tempfile
 import time
 import traceback
 
+from checker.sandbox.cgroups import Cgroups
 from checker.sandbox.children import reap_any, runner, sweep
 from checker.sandbox.detect import detect
+from checker.sandbox.filesystem import runtime_files
 from checker.sandbox.framing import ANSWER, MEMORY, RAISED, RESULT, SETUP, Buffer, recv_frame, send_frame
 from checker.sandbox.linux import CLONE_NEWPID, F_SETPIPE_SZ, PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, \
     UidSlots, prctl, remove_files_of, remove_ipc_of, setns, unshare
+
+# The most of a runner's own words (a traceback, a memory error) passed on: the child writes them.
+MESSAGE_BYTES = 16 << 10
+
 
 # --- One run, as the server tracks it -----------------------------------------------------------------
 
 class ChildRun:
     def __init__(self, run_id: int, limits: dict, visible: list):
         self.id, self.limits, self.visible = run_id, limits, visible
-        self.uid = self.lock_fd = self.home = self.pid = self.init = self.deadline = None
+        self.uid = self.lock_fd = self.home = self.pid = self.init = self.deadline = self.group = None
         self.started = time.monotonic()
         self.clean = False                  # every process of the run is known to be gone
         self.killed = None                  # "timeout" | "result-too-large" | "shutdown"
@@ -135,6 +141,7 @@ class Server:
         self.runs: dict[int, ChildRun] = {}     # runner pid -> run
         self.inits: dict[int, ChildRun] = {}    # pid of the init of a run's PID namespace -> run
         self.init_program = init_program(plan)
+        self.cgroups = Cgroups.create() if plan["cgroups"] else None
         self.slots = UidSlots() if plan["uid"] else None
         self.own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC) if plan["pid_ns"] else None
         self.selector = selectors.DefaultSelector()
@@ -186,6 +193,8 @@ class Server:
                 self._release(run)
             if not self.plan["pid_ns"]:
                 sweep(None, reap=reap_any)
+            if self.cgroups is not None:
+                self.cgroups.remove()
             shutil.rmtree(self.scratch, ignore_errors=True)
 
     def _control(self) -> bool:
@@ -232,6 +241,8 @@ class Server:
                 run.home = tempfile.mkdtemp(prefix=f"run-{run_id}-", dir=self.scratch)
                 if run.uid is not None:
                     os.chown(run.home, run.uid, run.uid)
+            if self.cgroups is not None:
+                run.group = self.cgroups.leaf(run_id, int(limits["memory_bytes"]), int(limits["max_processes"]))
             for name in ("answer", "output"):
                 pipes[name] = os.pipe()
             for name in ("answer", "output"):
@@ -264,7 +275,7 @@ class Server:
             return
         if pid == 0:
             runner(self.pid, self.entry, request, limits, plan, run.uid, run.home,
-                   [pipes["answer"][1], pipes["output"][1]], visible)
+                   [pipes["answer"][1], pipes["output"][1]], visible, run.group)
         if plan["pid_ns"]:
             setns(self.own_pid_ns, CLONE_NEWPID)
         run.pid, run.deadline = pid, time.monotonic() + float(limits["wall_s"])
@@ -344,6 +355,8 @@ class Server:
             while self._read(run, name, fd, draining=True):
                 pass
         status, detail, exit_code, signame, message, payload = judge_run(run)
+        if message is not None and len(message) > MESSAGE_BYTES:    # the child wrote it: bound it
+            message = message[-MESSAGE_BYTES:]
         if not run.clean:
             detail += " (warning: some processes of this run could not be killed)"
         self._release(run, keep_buffers=True)   # nothing of the run is left when the grader hears of it
@@ -354,6 +367,9 @@ class Server:
         run.close()
 
     def _release(self, run: ChildRun, keep_buffers: bool = False) -> None:
+        if run.group is not None:
+            run.group.remove()
+            run.group = None
         if run.home and run.home != "/tmp":
             shutil.rmtree(run.home, ignore_errors=True)
         if run.uid is not None and not self.plan["mount_ns"]:
@@ -413,6 +429,9 @@ def judge_run(run: ChildRun):
         return "crashed", "", exit_code, signame, body, None
     if kind == SETUP:
         return "sandbox-error", "the sandbox could not be set up", exit_code, signame, body[-2000:], None
+    if signame == "SIGKILL" and run.group is not None and run.group.oom_killed():
+        return ("memory", f"killed by the kernel for using more than its {int(run.limits['memory_bytes']) >> 20} MiB "
+                "of memory (shared memory and files in memory included)", exit_code, signame, None, None)
     if signame == "SIGKILL":
         return "memory", "killed by SIGKILL without a timeout: most likely out of memory", exit_code, signame, None, None
     if signame == "SIGXCPU":
@@ -466,6 +485,7 @@ def main() -> None:
         warm_up = getattr(sys.modules.get(getattr(entry, "__module__", ""), None), "warm_up", None)
         if callable(warm_up):
             warm_up()
+        plan["files"] = runtime_files(plan)    # the runtime's own module files, shown one by one
         if not plan["pid_ns"]:
             prctl(PR_SET_CHILD_SUBREAPER, 1)       # orphans of a run come to us
         scratch = tempfile.mkdtemp(prefix="torchkata-sandbox-")
