@@ -1020,10 +1020,14 @@ def grade_at_level(workdir: Path, level: str) -> dict:
     from checker.course import HIDDEN_PATHS
     from checker.sandbox import detect_isolation
     isolation = detect_isolation(HIDDEN_PATHS, isolation=level)
-    root, out_dir = workdir / "batch", workdir / "out"
-    other = Path(tempfile.mkdtemp(prefix="tk-other-checkout-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
+    # Outside /tmp and world-readable, as a course's folders often are: only the sandbox keeps
+    # the classmates and the other checkout out of reach.
+    shared = Path(tempfile.mkdtemp(prefix="tk-level-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
+    shared.chmod(0o755)
+    root, out_dir, other = shared / "batch", workdir / "out", shared / "other-checkout"
     try:
-        other.chmod(0o755)
+        root.mkdir(mode=0o755)
+        other.mkdir(mode=0o755)
         (other / "solutions").mkdir(mode=0o755)
         (other / "solutions" / "reductions.py").write_text(REFERENCE)
         (other / "solutions" / "reductions.py").chmod(0o644)
@@ -1049,7 +1053,7 @@ def grade_at_level(workdir: Path, level: str) -> dict:
                 "files": {p.name: p.read_text(errors="replace") for p in sorted(out_dir.iterdir())} if out_dir.is_dir()
                 else {}, "leftovers": leftovers, "sysv": sysv}
     finally:
-        shutil.rmtree(other, ignore_errors=True)
+        shutil.rmtree(shared, ignore_errors=True)
 
 
 @pytest.fixture(scope="module", params=LEVELS)

@@ -75,6 +75,27 @@ class Cgroups:
                 return found
         return None
 
+    @staticmethod
+    def _make_base(parent: str) -> str:
+        """Our group in `parent`, after removing the empty ones of servers that died unannounced
+        (SIGKILL leaves no chance to clean up)."""
+        for name in os.listdir(parent):
+            if name.startswith("torchkata-") and name[10:].isdigit() and not os.path.exists(f"/proc/{name[10:]}"):
+                stale = os.path.join(parent, name)
+                for leaf in os.listdir(stale):
+                    if leaf.startswith("run-"):
+                        try:
+                            os.rmdir(os.path.join(stale, leaf))
+                        except OSError:
+                            pass
+                try:
+                    os.rmdir(stale)
+                except OSError:
+                    pass
+        base = os.path.join(parent, f"torchkata-{os.getpid()}")
+        os.mkdir(base, 0o755)
+        return base
+
     @classmethod
     def _v2(cls) -> "Cgroups | None":
         mounts, own = _mounts(), _own_paths()
@@ -87,8 +108,7 @@ class Cgroups:
         parent = here if own[""] == "/" else os.path.dirname(here)
         if not {"memory", "pids"} <= set(_read(os.path.join(parent, "cgroup.subtree_control")).split()):
             return None
-        base = os.path.join(parent, f"torchkata-{os.getpid()}")
-        os.mkdir(base, 0o755)
+        base = cls._make_base(parent)
         try:
             _write(os.path.join(base, "cgroup.subtree_control"), "+memory +pids")
         except OSError:
@@ -104,9 +124,7 @@ class Cgroups:
         bases = {}
         try:
             for name in ("memory", "pids"):
-                base = os.path.join(mounts[name], own[name].lstrip("/"), f"torchkata-{os.getpid()}")
-                os.mkdir(base, 0o755)
-                bases[name] = base
+                bases[name] = cls._make_base(os.path.join(mounts[name], own[name].lstrip("/")))
         except OSError:
             for base in bases.values():
                 os.rmdir(base)
