@@ -9,6 +9,7 @@ every submission in a batch.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import csv
 import os
 import secrets
@@ -37,6 +38,10 @@ class Sandboxed:
         self.server = server or sandbox.ForkServer(course_sandbox.ENTRY, hidden_paths=[str(p) for p in hidden_paths],
                                                    threads=threads)
         self._local = threading.local()
+        # Grading threads (--batch -j N) take turns for all their work in this process (planning,
+        # encoding, judging, formatting), and overlap only while they wait for their children:
+        # torch's print options and other global state are then never used by two at once.
+        self._turn = threading.Lock()
         # The server's own `import torch` runs on the other core while this process plans.
         self._start_error: BaseException | None = None
         self._starting = threading.Thread(target=self._start, daemon=True)
@@ -68,13 +73,32 @@ class Sandboxed:
     def close(self):
         self.server.close()
 
+    @contextlib.contextmanager
+    def turn(self):
+        """Hold the parent's turn: see __init__. Given up inside `run` while the child runs."""
+        with self._turn:
+            self._local.holding = True
+            try:
+                yield
+            finally:
+                self._local.holding = False
+
+    def _run_child(self, request: bytes):
+        if not getattr(self._local, "holding", False):
+            return self.server.run(request, self.limits)
+        self._turn.release()
+        try:
+            return self.server.run(request, self.limits)
+        finally:
+            self._turn.acquire()
+
     def run(self, target: Target, specs: list[dict]) -> Outcome:
         if target.problem:
             return Outcome(status=Status.IMPORT_ERROR, message=target.problem)
         self.isolation   # noqa: B018 - waits for the server, raising if it could not start
         request = wire.encode({"filename": target.display, "source": target.source, "specs": specs,
                                "threads": self.limits.threads})
-        outcome = self.server.run(request, self.limits)
+        outcome = self._run_child(request)
         if outcome.output:
             self.captured[target.display] = outcome.output
         if outcome.status == "timeout":
@@ -161,7 +185,8 @@ def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, 
             report.katas.append(result)
             continue
         try:
-            result = runner.grade_kata(kata, target, executor, seed=seed, devices=devices)
+            with executor.turn() if hasattr(executor, "turn") else contextlib.nullcontext():
+                result = runner.grade_kata(kata, target, executor, seed=seed, devices=devices)
         except Exception as exc:  # noqa: BLE001 - one kata's trouble never stops the others
             result = KataResult(kata.id, kata.title)
             result.tests = [runner.finish(kata, n, runner.verdict_of(Status.CRASHED, f"the grader failed: {exc!r}"))

@@ -425,6 +425,11 @@ def test_the_grader_process_cannot_be_inspected(server):
     assert "error" in reply["environ"]
     if "pid-namespace" in protections:      # only the namespace's init (pid 1) and the runner itself
         assert not reply["visible"] and reply["pids"] == [1, 2]
+        # The init is a root process of the grader's mount namespace: its /proc links (root,
+        # cwd, fds) would lead out of the run's filesystem, and need rights over it.
+        if "uid-drop" in protections:
+            for link in ("root", "cwd", "fd"):
+                assert "error" in answer(call(server, "listdir", path=f"/proc/1/{link}")), link
     server_env = answer(call(server, "peek_proc", pid=server.pid))["environ"]
     assert "error" in server_env
 

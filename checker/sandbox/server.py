@@ -17,7 +17,10 @@ answers only after every process of the run is gone: once the runner has ended, 
 the init, and the kernel kills and reaps the rest of the namespace before the init's own end is
 reported. Without a PID namespace the server, as child subreaper, sweeps up what the run left.
 The runner is not the namespace's init on purpose: an init ignores the signals it sends itself,
-so abort(), SIGXCPU and SIGXFSZ would not end it. Every child is a copy of the server, so the
+so abort(), SIGXCPU and SIGXFSZ would not end it. The init lives in the server's mount namespace
+with an empty environment; its /proc/1 links (root, cwd, fd) would lead out of the run's
+filesystem, and only a process with rights over it (not the runner's unprivileged uid) may
+follow them. Every child is a copy of the server, so the
 server never lets learner data (requests, answers, output) into its heap: see framing.Buffer.
 """
 from __future__ import annotations
