@@ -1,13 +1,22 @@
-"""Wall-clock figures for the README. A benchmark, not a test: it reports, never asserts.
+"""Wall-clock figures for the README, each also as a ratio to `import torch` measured in the same
+run (so figures from a busy or a fast machine still compare). A benchmark, not a test: it
+reports, never asserts.
 
-    python benchmarks/bench.py            # every figure, 5 runs each, median reported
-    python benchmarks/bench.py --runs 3 --only suites grade
+    python benchmarks/bench.py                 # every figure, 5 runs each, median reported
+    python benchmarks/bench.py --runs 3 --only import grade runs
+    python benchmarks/bench.py --baseline /tmp/old   # also time an older tree, runs interleaved
 
-Each figure runs as a fresh process, so `import torch` is included where a user would pay it.
+With --baseline (a checkout of an earlier commit, say `git archive REV | tar -x -C /tmp/old`),
+every CLI figure is measured on both trees in alternating runs, so both see the same machine.
+
+Each CLI figure runs as a fresh process, so `import torch` is included where a user would pay it.
+"runs" measures the sandbox alone: one fork server, many empty runs, at each isolation level
+this machine gives; its CPU figure is everything the server and its children used, per run.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -20,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 KATA = [PY, "-m", "checker"]
+ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
 IN_PROCESS_SUITES = """
 from checker import manifest, runner
@@ -28,19 +38,52 @@ results = [runner.grade_kata(k, runner.Target.from_file(k.solution_path), execut
 assert all(r.passed for r in results), [t for r in results for t in r.tests if not t.status.passed]
 """
 
+# One fork server, `count` empty runs (the entry hands the request back), then the server's
+# own start-up alone: the difference is what the runs cost, in wall time and in CPU.
+SANDBOX_RUNS = """
+import json, resource, sys, time
+from checker.sandbox import ForkServer, Limits
+level, count = sys.argv[1], int(sys.argv[2])
+
+def serve(runs):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with ForkServer("builtins:bytes", isolation=level) as server:
+        assert server.run(b"warm", Limits(wall_s=10)).ok
+        started = time.perf_counter()
+        for _ in range(runs):
+            assert server.run(b"ping", Limits(wall_s=10)).ok
+        wall = time.perf_counter() - started
+        got = server.isolation["level"]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, got
+
+wall, cpu, got = serve(count)
+_, idle_cpu, _ = serve(0)
+print(json.dumps({"wall": wall / count, "cpu": (cpu - idle_cpu) / count, "level": got}))
+"""
+
 
 def timed(cmd, *, cwd=ROOT, ok=(0,)) -> float:
     started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=dict(ENV, PYTHONPATH=str(cwd)), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - started
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
     return elapsed
 
 
-def median_of(runs: int, cmd, **kw) -> tuple[float, list[float]]:
-    times = [timed(cmd, **kw) for _ in range(runs)]
-    return statistics.median(times), times
+def median_of(runs: int, cmd, **kw) -> float:
+    return statistics.median(timed(cmd, **kw) for _ in range(runs))
+
+
+def paired(runs: int, cmd, trees, **kw) -> list[float]:
+    """Median time of `cmd` in each tree, the trees taking turns run by run."""
+    times = [[] for _ in trees]
+    for _ in range(runs):
+        for i, tree in enumerate(trees):
+            times[i].append(timed(cmd, cwd=tree, **kw))
+    return [statistics.median(t) for t in times]
 
 
 def make_batch(dest: Path, count: int, katas: list[str] | None = None) -> None:
@@ -55,33 +98,57 @@ def make_batch(dest: Path, count: int, katas: list[str] | None = None) -> None:
             shutil.copy(path, sub / rel)
 
 
+def sandbox_levels() -> list[str]:
+    return ["auto", "uid", "rlimits"] if os.geteuid() == 0 else ["auto"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--sandbox-runs", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--only", nargs="*", default=["import", "suites", "grade", "stubs", "batch", "assignment"])
+    parser.add_argument("--baseline", type=Path, help="an older tree to time beside this one")
+    parser.add_argument("--only", nargs="*",
+                        default=["import", "suites", "grade", "stubs", "batch", "assignment", "runs"])
     args = parser.parse_args()
+    katas = len([line for line in (ROOT / "katas.toml").read_text().splitlines() if line.strip() == "[[kata]]"])
     rows = []
+    floor = median_of(args.runs, [PY, "-c", "import torch"])
+
+    trees = [ROOT] + ([args.baseline.resolve()] if args.baseline else [])
 
     def report(label, seconds, detail=""):
         rows.append((label, seconds, detail))
-        print(f"{label:<62} {seconds:7.2f} s  {detail}", flush=True)
+        print(f"{label:<66} {seconds:8.3f} s  {seconds / floor:6.2f}x  {detail}", flush=True)
 
-    if "import" in args.only:
-        med, _ = median_of(args.runs, [PY, "-c", "import torch"])
-        report("import torch alone (the floor for any fresh process)", med)
+    def cli(label, cmd, detail="", **kw):
+        """A CLI figure, and the same on the baseline tree when there is one."""
+        for tree, seconds in zip(trees, paired(args.runs, cmd, trees, **kw)):
+            report(label + (" [baseline]" if tree != ROOT else ""), seconds, detail)
+
+    report("import torch alone (the floor for any fresh process)", floor)
     if "suites" in args.only:
-        med, _ = median_of(args.runs, [PY, "-W", "ignore", "-c", IN_PROCESS_SUITES])
-        report("in-process suites of the 7 references, incl. import torch", med)
+        cli(f"in-process suites of the {katas} references, incl. import torch",
+            [PY, "-W", "ignore", "-c", IN_PROCESS_SUITES])
     if "grade" in args.only:
-        med, _ = median_of(args.runs, KATA + ["grade", "solutions", "--seed", "0"])
-        report("kata grade solutions/ (cold CLI, sandboxed)", med)
-        med, _ = median_of(args.runs, KATA + ["grade", "solutions", "--seed", "0", "--isolation", "none"])
-        report("kata grade solutions/ --isolation none (cold CLI)", med)
+        cli(f"kata grade solutions/ ({katas} katas, cold CLI, sandboxed)",
+            KATA + ["grade", "solutions", "--seed", "0"])
+        cli(f"kata grade solutions/ --isolation none ({katas} katas, cold CLI)",
+            KATA + ["grade", "solutions", "--seed", "0", "--isolation", "none"])
     if "stubs" in args.only:
-        med, _ = median_of(args.runs, [PY, "-m", "pytest", "exercises/", "-q", "-p", "no:cacheprovider"], ok=(1,))
-        report("pytest exercises/ on the untouched stubs", med)
+        cli("pytest exercises/ on the untouched stubs",
+            [PY, "-m", "pytest", "exercises/", "-q", "-p", "no:cacheprovider"], ok=(1,))
+    if "runs" in args.only:
+        for level in sandbox_levels():
+            for tree in trees:
+                out = subprocess.run([PY, "-c", SANDBOX_RUNS, level, str(args.sandbox_runs)], cwd=tree,
+                                     env=dict(ENV, PYTHONPATH=str(tree)), capture_output=True, text=True)
+                if out.returncode != 0:
+                    raise SystemExit(out.stderr[-2000:])
+                got, mark = json.loads(out.stdout), " [baseline]" if tree != ROOT else ""
+                report(f"one empty sandboxed run, {got['level']}: wall{mark}", got["wall"])
+                report(f"one empty sandboxed run, {got['level']}: CPU of server and children{mark}", got["cpu"])
     with tempfile.TemporaryDirectory() as tmp:
         if "batch" in args.only:
             batch = Path(tmp) / "batch"
@@ -97,16 +164,14 @@ def main() -> int:
             kata_args = [a for k in three for a in ("--kata", k)]
             seconds = timed(KATA + ["grade", "--batch", str(batch), "--out-dir", str(Path(tmp) / "out3"),
                                     "-j", str(args.jobs), "--seed", "0"] + kata_args)
-            per = seconds / args.batch_size
-            report(f"3-exercise assignment, batch of {args.batch_size}: per submission", per,
-                   f"({3.5 / per:.0f}x faster than nbgrader's 3.5 s batch figure)")
+            report(f"3-exercise assignment, batch of {args.batch_size}: per submission", seconds / args.batch_size,
+                   "(nbgrader 3.58 s)")
             single = Path(tmp) / "assignment" / "student000"
-            med, _ = median_of(args.runs, KATA + ["grade", str(single), "--seed", "0"] + kata_args)
-            report("3-exercise assignment, one submission, cold CLI", med,
-                   "(otter 8.6 s, nbgrader 5.1 s)")
-    print("\n| measurement | median |\n|---|---|")
+            cli("3-exercise assignment, one submission, cold CLI", KATA + ["grade", str(single), "--seed", "0"] + kata_args,
+                "(otter 9.89 s, nbgrader 5.62 s)")
+    print(f"\n| measurement | median | × import torch |\n|---|---|---|")
     for label, seconds, detail in rows:
-        print(f"| {label} {detail} | {seconds:.2f} s |")
+        print(f"| {label} {detail} | {seconds:.3f} s | {seconds / floor:.2f} |")
     return 0
 
 

@@ -247,8 +247,10 @@ def cmd_grade(args) -> int:
         return 2
     for kata_id in args.kata:
         _kata_or_exit(kata_id)
+    from checker import course_sandbox
+    server = course_sandbox.launch(args)        # its `import torch` overlaps the one just below
     from checker import course
-    return course.grade_command(args)
+    return course.grade_command(args, server)
 
 
 def cmd_report(args) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextlib
 import hashlib
 import os
 import secrets
@@ -19,12 +20,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker import ROOT, __version__, emitters, insight, manifest, runner, shard, submission, wire
+from checker import __version__, course_sandbox, emitters, insight, manifest, runner, shard, submission, wire
+from checker.course_sandbox import HIDDEN_PATHS  # noqa: F401 - where callers have always found it
 from checker.results import GradeReport, KataResult, Status
 from checker.runner import ProbeOutcome as Outcome, Target
 
-# What the sandboxed child must never see: the answers, the suites, and (added per run) results.
-HIDDEN_PATHS = (ROOT / "solutions", ROOT / "checker" / "suites", ROOT / ".git")
 
 
 class Sandboxed:
@@ -32,12 +32,17 @@ class Sandboxed:
 
     trusted_results = False
 
-    def __init__(self, limits, hidden_paths=(), threads: int = 1):
+    def __init__(self, limits, hidden_paths=(), threads: int = 1, server=None):
+        """`server`: one already launched (see course_sandbox.launch), else one is started here."""
         from checker import sandbox
         self.limits = limits
-        self.server = sandbox.ForkServer("checker.probe:serve", hidden_paths=[str(p) for p in hidden_paths],
-                                         threads=threads)
+        self.server = server or sandbox.ForkServer(course_sandbox.ENTRY, hidden_paths=[str(p) for p in hidden_paths],
+                                                   threads=threads)
         self._local = threading.local()
+        # Grading threads (--batch -j N) take turns for all their work in this process (planning,
+        # encoding, judging, formatting), and overlap only while they wait for their children:
+        # torch's print options and other global state are then never used by two at once.
+        self._turn = threading.Lock()
         # The server's own `import torch` runs on the other core while this process plans.
         self._start_error: BaseException | None = None
         self._starting = threading.Thread(target=self._start, daemon=True)
@@ -69,6 +74,25 @@ class Sandboxed:
     def close(self):
         self.server.close()
 
+    @contextlib.contextmanager
+    def turn(self):
+        """Hold the parent's turn: see __init__. Given up inside `run` while the child runs."""
+        with self._turn:
+            self._local.holding = True
+            try:
+                yield
+            finally:
+                self._local.holding = False
+
+    def _run_child(self, request: bytes):
+        if not getattr(self._local, "holding", False):
+            return self.server.run(request, self.limits)
+        self._turn.release()
+        try:
+            return self.server.run(request, self.limits)
+        finally:
+            self._turn.acquire()
+
     def run(self, target: Target, specs: list[dict]) -> Outcome:
         if target.problem:
             return Outcome(status=Status.IMPORT_ERROR, message=target.problem)
@@ -76,7 +100,7 @@ class Sandboxed:
         request = wire.encode({"filename": target.display, "source": target.source, "given": target.given,
                                "specs": specs,
                                "threads": self.limits.threads})
-        outcome = self.server.run(request, self.limits)
+        outcome = self._run_child(request)
         if outcome.output:
             self.captured[target.display] = outcome.output
         if outcome.status == "timeout":
@@ -93,7 +117,7 @@ class Sandboxed:
         if outcome.status != "ok":
             return Outcome(status=Status.CRASHED, message=f"your code crashed the process that ran it: {outcome.detail}")
         try:
-            reply = wire.decode(outcome.payload)
+            reply = _bounded(wire.decode(outcome.payload))
             if "import_error" in reply:
                 return runner.import_failure(reply["import_error"])
             results = reply["results"]
@@ -107,6 +131,24 @@ class Sandboxed:
                 f"the process running your code sent back an answer the grader cannot read "
                 f"({type(exc).__name__}: {str(exc)[:200]})."))
         return Outcome(results=results)
+
+
+# The longest text from a child passed to the judge: its own messages are far shorter, and a
+# hostile one must not fill the results file (a tensor's size is bounded by Limits.result_bytes).
+STRING_CHARS = 4000
+
+
+def _bounded(value):
+    """A child's reply with every string, dict key included, cut to STRING_CHARS."""
+    if isinstance(value, str):
+        return value if len(value) <= STRING_CHARS else value[:STRING_CHARS] + " [... cut]"
+    if isinstance(value, list):
+        return [_bounded(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_bounded(v) for v in value)
+    if isinstance(value, dict):
+        return {_bounded(k): _bounded(v) for k, v in value.items()}
+    return value
 
 
 def make_limits(args, devices=("cpu",)):
@@ -150,7 +192,8 @@ def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, 
             report.katas.append(result)
             continue
         try:
-            result = runner.grade_kata(kata, target, executor, seed=seed, devices=devices)
+            with executor.turn() if hasattr(executor, "turn") else contextlib.nullcontext():
+                result = runner.grade_kata(kata, target, executor, seed=seed, devices=devices)
         except Exception as exc:  # noqa: BLE001 - one kata's trouble never stops the others
             result = KataResult(kata.id, kata.title)
             result.tests = [runner.finish(kata, n, runner.verdict_of(Status.CRASHED, f"the grader failed: {exc!r}"))
@@ -168,10 +211,10 @@ def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, 
     return report
 
 
-def _executor(args, devices):
+def _executor(args, devices, server=None):
     if args.isolation == "none":
         return runner.InProcess()
-    return Sandboxed(make_limits(args, devices), HIDDEN_PATHS + _results_paths(args))
+    return Sandboxed(make_limits(args, devices), course_sandbox.hidden_paths(args), server=server)
 
 
 def _isolation(executor) -> dict:
@@ -181,26 +224,20 @@ def _isolation(executor) -> dict:
     return executor.isolation
 
 
-def _results_paths(args) -> tuple:
-    paths = []
-    if args.out:
-        paths.append(Path(args.out).resolve().parent)
-    if args.out_dir:
-        paths.append(Path(args.out_dir).resolve())
-    return tuple(p for p in paths if p != Path("/"))
-
-
-def grade_command(args) -> int:
-    """`kata grade`, after checker.cli has checked the arguments that need no torch."""
+def grade_command(args, server=None) -> int:
+    """`kata grade`, after checker.cli has checked the arguments that need no torch. `server`: a
+    fork server checker.cli launched before importing this module (see course_sandbox)."""
     katas = [manifest.get(k) for k in args.kata] or list(manifest.load())
     try:
         devices = runner.devices_for(args.device)
     except ValueError as exc:
         print(f"kata grade: {exc.args[0]}", file=sys.stderr)
+        if server is not None:
+            server.close()
         return 2
     path = Path(args.batch or args.dir)
     seed = course_seed(args.seed)
-    executor = _executor(args, devices)
+    executor = _executor(args, devices, server)
     for kata in katas:          # reference results once, before any learner code runs
         runner.plan(kata, seed, devices)
     try:
@@ -341,6 +378,11 @@ class Progress:
 def grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, seed, devices) -> int:
     """Grade every submission under root (with --shard K/N, only shard K's share) into out_dir:
     one results file each, then grades.jsonl, summary.csv and katas.csv (checker.insight)."""
+    with course_sandbox.closed_to_others(root, isolation):
+        return _grade_batch(root, out_dir, katas, executor, isolation, args, seed, devices)
+
+
+def _grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, seed, devices) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = batch_entries(root)
     if getattr(args, "shard", None) is not None:

@@ -13,6 +13,7 @@ import os
 import resource
 import signal
 import socket
+import struct
 import sys
 import time
 
@@ -235,6 +236,61 @@ def big_answer(args):
 
 def not_bytes(args):
     return "a str, not bytes"
+
+
+
+
+def forged_raise(args):
+    """Write a RAISED answer record of any size straight to the answer pipe (fd 3), as a
+    submission that replaced the runtime could, and leave."""
+    body = b"x" * args["bytes"]
+    os.write(3, struct.pack("<cQ", b"X", len(body)))
+    view = memoryview(body)
+    while view:
+        view = view[os.write(3, view[:1 << 20]):]
+    os._exit(0)
+
+
+def name_and_linger(args):
+    """Take a name the test can find in /proc, then return after `linger` seconds."""
+    _libc.prctl(PR_SET_NAME, args["marker"].encode(), 0, 0, 0)
+    time.sleep(args["linger"])
+    return {"done": True}
+
+
+def hoard(args):
+    """Hold `mib` MiB where RLIMIT_AS does not look: memfd files kept open and files written to
+    /dev/shm and closed, 16 MiB at a time, each file as large as it may grow. Reports how much
+    it held when it stopped, and why it stopped."""
+    chunk, held, kept, stopped, i = b"h" * (16 << 20), 0, [], [], 0
+    places = ["memfd", "/dev/shm"]
+    while held < args["mib"] and places:
+        where = places[i % len(places)]
+        i += 1
+        try:
+            if where == "memfd":
+                fd = os.memfd_create(f"hoard-{i}")
+                kept.append(fd)
+                f = open(fd, "wb", closefd=False)
+            else:
+                f = open(f"/dev/shm/hoard-{os.getpid()}-{i}", "wb")
+            with f:
+                while held < args["mib"]:
+                    f.write(chunk)
+                    f.flush()
+                    held += 16
+        except OSError as exc:
+            stopped.append(f"{where}: {type(exc).__name__}")
+            if type(exc).__name__ in ("PermissionError", "OSError") and "No space" not in str(exc) \
+                    and "too large" not in str(exc):
+                places.remove(where)
+            if len(stopped) > 400:
+                break
+    return {"held_mib": held, "stopped": sorted(set(stopped))}
+
+
+def unix_socket(args):
+    return _attempt(lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).close())
 
 
 ACTIONS = {name: fn for name, fn in globals().items()

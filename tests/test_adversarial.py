@@ -544,8 +544,6 @@ def grade_hostile_submissions(workdir: Path) -> dict:
             for planted in ("sitecustomize.py", f"{MARKER}.pth", "conftest.py"):
                 (root / "a_poisons_site" / planted).write_text(f"# {MARKER}\n")
         make_submission(root / "zz_after_poisoning", ATTACKED, REFERENCE)
-        for name, source in ACCEPTED.items():
-            make_submission(root / name, ATTACKED, source)
         for name in ECHOES:     # both katas correct, but chatty and slow enough to overlap
             make_submission(root / name, ATTACKED, f"{REFERENCE}\n{echo(name, ATTACKED)}")
             bystander = root / name / f"{BYSTANDER}.py"
@@ -689,8 +687,7 @@ def require(report: dict, *needed: str, any_of: bool = False) -> None:
 def test_the_batch_finishes_and_every_submission_has_a_report(batch):
     assert batch.returncode == 0, batch.stderr[-3000:]
     names = {Path(f).stem for f in batch.files if f.endswith(".json")}
-    assert names - {"a_poisons_site"} == set(THREATS) | set(ECHOES) | set(ACCEPTED) | \
-        {"zz_after_poisoning", "forges_batch_results"}
+    assert names - {"a_poisons_site"} == set(THREATS) | set(ECHOES) | {"zz_after_poisoning", "forges_batch_results"}
     rows = batch.files["summary.csv"].splitlines()
     assert rows[0].startswith("submission,results_file,score,max_score") and len(rows) == len(names) + 1
     assert "grader failed" not in "\n".join(rows) and "not written" not in "\n".join(rows)
@@ -754,7 +751,10 @@ def test_the_reference_and_suites_cannot_be_read(batch):
     output = output_of(report, ATTACKED)
     assert "READ solutions" not in output and "READ checker/suites" not in output, output[:2000]
     assert "REFUSED solutions/" in output or "LISTED solutions []" in output, output[:2000]
-    if "hidden-paths" in protections(report):
+    if "filesystem-allowlist" in protections(report):      # not there at all
+        for where in ("solutions", "checker/suites", ".git"):
+            assert f"REFUSED {where} FileNotFoundError" in output, output[:2000]
+    elif "hidden-paths" in protections(report):
         assert "LISTED solutions []" in output and "LISTED checker/suites []" in output, output[:2000]
 
 
@@ -834,11 +834,25 @@ def test_forging_the_out_file_fails(single, batch, graded):
     assert "WROTE" not in output, output[:2000]
 
 
+def grade_compiled_submissions(workdir: Path) -> dict:
+    """The ACCEPTED submissions in a batch of their own: code that imports torch._dynamo pays
+    that import (seconds) inside its run, so it gets a longer limit than the attacks."""
+    root, out_dir = workdir / "compiled", workdir / "compiled-out"
+    for name, source in ACCEPTED.items():
+        make_submission(root / name, ATTACKED, source)
+    proc = subprocess.run(grade_command("--batch", str(root), "--out-dir", str(out_dir), "--format", "json",
+                                        "--seed", "0", "--timeout", "60", "--kata", ATTACKED, "--kata", BYSTANDER),
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return {"runs": {"batch": {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}},
+            "written": {"batch": results_files(out_dir)}}
+
+
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
-def test_code_asking_for_compilation_is_graded_like_plain_code(batch, name):
+def test_code_asking_for_compilation_is_graded_like_plain_code(once, name):
     """torch.compile in every spelling, and torch._dynamo driven by hand: full marks, no
     compiler in sight (no timeout, no C++ build error, no traceback)."""
-    report = contained(batch, name, ATTACKED, "passed")
+    compiled = Run(once("compiled", grade_compiled_submissions), "batch")
+    report = contained(compiled, name, ATTACKED, "passed")
     text = messages(report, ATTACKED) + output_of(report, ATTACKED)
     for sign in ("Traceback", "CppCompileError", "InductorError", "BackendCompilerFailed"):
         assert sign not in text, text[:2000]
@@ -862,3 +876,258 @@ def test_module_compile_is_a_no_op_for_probes():
         layer.compile()
         torch.testing.assert_close(layer(torch.ones(1, 2)), layer.forward(torch.ones(1, 2)))
     assert getattr(layer, "_compiled_call_impl", None) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# The same grader at each isolation level this machine gives: what each level must contain
+# ---------------------------------------------------------------------------------------------
+
+LEVELS = ["auto"] + (["uid", "rlimits"] if os.geteuid() == 0 else [])
+SEED = 48213907          # distinctive: a submission that finds it anywhere prints it
+SOCKET_NAME = f"\\0tkfd-{MARKER}"
+
+
+def fd_passer() -> str:
+    """Wrong values, and at import: hand this run's answer and output pipes to a classmate's run
+    over a unix socket, so that the classmate could hold them open or write into them."""
+    return off_by_one(f"""
+import array, socket
+try:
+    _s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    _deadline = time.time() + 3
+    while True:
+        try:
+            _s.connect({SOCKET_NAME!r})
+            break
+        except OSError:
+            if time.time() > _deadline:
+                raise
+            time.sleep(0.05)
+    _s.sendmsg([b"fds"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [1, 2, 3]))])
+    print("SENT the pipe ends")
+except OSError as exc:
+    print("REFUSED", type(exc).__name__)
+""")
+
+
+FD_RECEIVER = f"""{REFERENCE}
+
+import array, socket, time
+try:
+    _s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    _s.bind({SOCKET_NAME!r})
+    _s.listen(1)
+    _s.settimeout(3)
+    _conn, _ = _s.accept()
+    _fds = array.array("i")
+    _msg, _anc, _, _ = _conn.recvmsg(16, socket.CMSG_LEN(3 * _fds.itemsize))
+    print("RECEIVED", len(_anc), "descriptor messages")
+    time.sleep(60)                   # hold them: a server waiting on them would stall
+except OSError as exc:
+    print("REFUSED", type(exc).__name__)
+"""
+
+
+def reads_secrets(batch_root: str, other_checkout: str) -> str:
+    """Wrong values, after looking for the seed on every command line and environment in sight,
+    for the classmates' submissions in the batch folder, and for another checkout."""
+    return off_by_one(f"""
+import glob
+for _d in glob.glob("/proc/[0-9]*"):
+    for _f in ("cmdline", "environ"):
+        try:
+            if b"{SEED}" in open(_d + "/" + _f, "rb").read():
+                print("SEEN SEED in", _d, _f)
+        except OSError:
+            pass
+for _root in ({batch_root!r}, {other_checkout!r}):
+    for _path in glob.glob(_root + "/**/*.py", recursive=True):
+        try:
+            open(_path).read()
+            print("READ", _path)
+        except OSError:
+            pass
+""")
+
+
+LEAVES_BEHIND = f"""{REFERENCE}
+
+import ctypes, os
+_libc = ctypes.CDLL(None, use_errno=True)
+for _where in ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock"):
+    try:
+        open(f"{{_where}}/{MARKER}-left", "w").write("left behind")
+        os.makedirs(f"{{_where}}/{MARKER}-dir/deeper", exist_ok=True)
+        print("LEFT", _where)
+    except OSError as exc:
+        print("REFUSED", _where, type(exc).__name__)
+print("SHM", _libc.shmget(0, 1 << 20, 0o1000 | 0o666), "MSG", _libc.msgget(0, 0o1000 | 0o666))
+_libc.mq_open.restype = ctypes.c_int
+print("MQ", _libc.mq_open(b"/{MARKER}", 0o100 | 0o2, 0o666, None))
+"""
+
+# A correct submission that holds 2 GiB in memfd and /dev/shm files while it is graded.
+HOARDS_MEMORY = f"""{REFERENCE}
+
+import os
+_kept = []
+_held = 0
+for _i in range(1 << 10):
+    if _held >= 2048:
+        break
+    try:
+        _fd = os.memfd_create("hoard")
+        _kept.append(_fd)
+        _f = open(_fd, "wb", closefd=False)
+    except OSError:
+        _f = open(f"/dev/shm/hoard-{MARKER}-{{_i}}", "wb")
+    try:
+        with _f:
+            for _ in range(4):
+                _f.write(b"h" * (16 << 20))
+                _held += 16
+    except OSError:
+        pass
+print("HELD", _held, "MiB")
+"""
+
+# A runtime replaced from inside: each exception comes back with a 2 MB message (and every
+# spec of the kata raises one).
+HUGE_MESSAGE = off_by_one("""
+import checker.probe as _probe
+_describe = _probe.describe_exception
+_probe.describe_exception = lambda exc, filename: dict(_describe(exc, filename), message="m" * (2 << 20))
+""") + """
+
+def column_sums(scores):
+    raise ValueError("never mind")
+"""
+
+# name -> (source maker, the status of the attacked kata at every level)
+LEVEL_THREATS = {
+    "a_fd_passer": (lambda root, other: fd_passer(), "failed"),
+    "a_fd_receiver": (lambda root, other: FD_RECEIVER, "passed"),
+    "reads_secrets": (reads_secrets, "failed"),
+    "leaves_behind": (lambda root, other: LEAVES_BEHIND, "passed"),
+    "huge_message": (lambda root, other: HUGE_MESSAGE, None),
+    "hoards_memory": (lambda root, other: HOARDS_MEMORY, "memory"),
+}
+
+
+def grade_at_level(workdir: Path, level: str) -> dict:
+    """Grade LEVEL_THREATS and two honest submissions in one batch at `level` (-j 2, so the fd
+    passer and its receiver run side by side), and record what was left in shared places."""
+    from checker.course import HIDDEN_PATHS
+    from checker.sandbox import detect_isolation
+    isolation = detect_isolation(HIDDEN_PATHS, isolation=level)
+    # Outside /tmp and world-readable, as a course's folders often are: only the sandbox keeps
+    # the classmates and the other checkout out of reach.
+    shared = Path(tempfile.mkdtemp(prefix="tk-level-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
+    shared.chmod(0o755)
+    root, out_dir, other = shared / "batch", workdir / "out", shared / "other-checkout"
+    try:
+        root.mkdir(mode=0o755)
+        other.mkdir(mode=0o755)
+        (other / "solutions").mkdir(mode=0o755)
+        (other / "solutions" / "reductions.py").write_text(REFERENCE)
+        (other / "solutions" / "reductions.py").chmod(0o644)
+        for name, (make, _) in LEVEL_THREATS.items():
+            if name == "hoards_memory" and not {"memory-cgroup", "private-tmp"} & set(isolation["protections"]):
+                continue     # it would fill the machine's own /dev/shm: the level says it cannot stop that
+            make_submission(root / name, ATTACKED, make(str(root), str(other)))
+        for name in ("honest_1", "honest_2"):
+            make_submission(root / name, ATTACKED, REFERENCE)
+        env = dict(os.environ, TORCHKATA_SANDBOX_LEVEL=level)
+        proc = subprocess.run(grade_command("--batch", str(root), "--out-dir", str(out_dir), "--format", "json",
+                                            "--seed", str(SEED), "--timeout", "20", "--memory-mb", "1536", "-j", "2",
+                                            "--kata", ATTACKED, "--kata", BYSTANDER),
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        leftovers = [str(p) for base in ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock")
+                     for p in Path(base).glob(f"*{MARKER}*") if Path(base).is_dir()]
+        sysv = {kind: [line for line in Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+                       if any(f" {uid} " in f" {line} " for uid in range(2_000_000_000, 2_000_001_024))]
+                for kind in ("shm", "msg")}
+        for path in leftovers:                                   # leave the machine as we found it
+            shutil.rmtree(path, ignore_errors=True) if Path(path).is_dir() else Path(path).unlink(missing_ok=True)
+        return {"isolation": isolation, "returncode": proc.returncode, "stderr": proc.stderr,
+                "files": {p.name: p.read_text(errors="replace") for p in sorted(out_dir.iterdir())} if out_dir.is_dir()
+                else {}, "leftovers": leftovers, "sysv": sysv}
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=LEVELS)
+def at_level(request, once) -> dict:
+    return once(f"level-{request.param}", lambda workdir: grade_at_level(workdir, request.param))
+
+
+def level_report(graded: dict, name: str) -> dict:
+    report = json.loads(graded["files"][f"{name}.json"])
+    assert report["metadata"]["isolation"]["level"] == graded["isolation"]["level"]
+    return report
+
+
+def test_every_level_grades_the_batch_and_says_how_memory_was_bounded(at_level):
+    assert at_level["returncode"] == 0, at_level["stderr"][-3000:]
+    assert level_report(at_level, "honest_1")["metadata"]["isolation"]["memory_bound"]
+
+
+@pytest.mark.parametrize("name", sorted(LEVEL_THREATS))
+def test_each_level_contains_the_threat(at_level, name):
+    if f"{name}.json" not in at_level["files"] and name == "hoards_memory":
+        pytest.skip(f"{at_level['isolation']['level']}: no memory cgroup and a shared /dev/shm (it warns so)")
+    report = level_report(at_level, name)
+    expected = LEVEL_THREATS[name][1]
+    got = statuses(report, ATTACKED)
+    if expected:
+        assert set(got.values()) == {expected}, (got, messages(report, ATTACKED)[:2000])
+    else:
+        assert "passed" not in got.values(), got
+    assert set(statuses(report, BYSTANDER).values()) == {"passed"}, messages(report, BYSTANDER)[:2000]
+    assert "Traceback" not in messages(report, ATTACKED)
+
+
+def test_honest_submissions_are_graded_as_if_alone(at_level):
+    """Beside a run that hands its pipe ends to another, every other submission gets full marks."""
+    for name in ("honest_1", "honest_2", "a_fd_receiver", "leaves_behind"):
+        report = level_report(at_level, name)
+        assert {t["status"] for k in report["katas"] for t in k["tests"]} == {"passed"}, name
+
+
+def test_no_run_reaches_another_through_a_socket(at_level):
+    passer = output_of(level_report(at_level, "a_fd_passer"), ATTACKED)
+    receiver = output_of(level_report(at_level, "a_fd_receiver"), ATTACKED)
+    assert "SENT" not in passer and "RECEIVED" not in receiver, (passer[:500], receiver[:500])
+
+
+def test_the_seed_is_on_no_command_line_a_run_can_read(at_level):
+    output = output_of(level_report(at_level, "reads_secrets"), ATTACKED)
+    assert "SEEN SEED" not in output, output[:2000]
+    assert level_report(at_level, "reads_secrets")["metadata"]["seed"] == SEED
+
+
+def test_classmates_and_other_checkouts_cannot_be_read(at_level):
+    report = level_report(at_level, "reads_secrets")
+    output = output_of(report, ATTACKED)
+    if "uid-drop" not in protections(report):
+        pytest.skip("rlimits-only: learner code runs as the grader's user and reads what the grader can")
+    assert [line for line in output.splitlines() if line.startswith("READ") and "/batch/" in line] == [], output[:2000]
+    if "filesystem-allowlist" not in protections(report):
+        pytest.skip("uid level: another world-readable checkout stays readable (the level warns so)")
+    assert "READ" not in output, output[:2000]
+
+
+def test_nothing_is_left_in_shared_places(at_level):
+    report = level_report(at_level, "leaves_behind")
+    output = output_of(report, ATTACKED)
+    assert "LEFT" in output or "REFUSED" in output, output[:2000]
+    if "uid-drop" not in protections(report):
+        pytest.skip("rlimits-only: what a run leaves is the grader's own user's and cannot be told apart")
+    assert at_level["leftovers"] == []
+    assert at_level["sysv"] == {"shm": [], "msg": []}
+
+
+def test_a_huge_message_from_the_child_is_cut(at_level):
+    report = level_report(at_level, "huge_message")
+    assert len(at_level["files"]["huge_message.json"]) < 1 << 20
+    assert "m" * 100 in messages(report, ATTACKED)          # what the child said, cut, still shown

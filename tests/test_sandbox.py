@@ -13,6 +13,7 @@ import secrets
 import shutil
 import socket
 import statistics
+import sys
 import sysconfig
 import tempfile
 import threading
@@ -224,11 +225,17 @@ def test_a_daemonised_grandchild_dies_with_its_run(server, drop_box):
     assert answer(outcome) == {"started": True}
     assert pids_named(marker) == [], "a process of the run outlived it"
     if "private-tmp" not in server.isolation["protections"]:
-        # Shared filesystem: the daemon did write while the run lasted, and never after.
-        assert heartbeat.exists() and heartbeat.read_text()
-        size = heartbeat.stat().st_size
-        time.sleep(0.3)
-        assert heartbeat.stat().st_size == size, "something kept writing after the run ended"
+        # Shared filesystem: the daemon wrote while the run lasted (it said so before the
+        # answer), and never after. With a uid of its own, what it left was removed.
+        if "uid-drop" in server.isolation["protections"]:
+            assert not heartbeat.exists(), "a file the run left in a shared place survived it"
+            time.sleep(0.3)
+            assert not heartbeat.exists(), "something kept writing after the run ended"
+        else:
+            assert heartbeat.exists() and heartbeat.read_text()
+            size = heartbeat.stat().st_size
+            time.sleep(0.3)
+            assert heartbeat.stat().st_size == size, "something kept writing after the run ended"
     still_works(server)
 
 
@@ -253,9 +260,12 @@ def test_a_hanging_run_with_a_daemon_is_killed_whole(server, drop_box):
 
 
 def test_shared_memory_does_not_outlive_the_run(server):
+    reply = answer(call(server, "keep_shared_memory"))
+    if "seccomp-ipc" in server.isolation["protections"]:
+        assert reply["shmid"] == -1         # no IPC namespace: the filter refuses SysV IPC outright
+        return
     if not {"ipc-namespace", "uid-drop"} & set(server.isolation["protections"]):
         pytest.skip("no IPC namespace and no uid of its own: the run's segments cannot be told apart")
-    reply = answer(call(server, "keep_shared_memory"))
     assert reply["shmid"] >= 0
     rows = Path("/proc/sysvipc/shm").read_text().splitlines()
     header = rows[0].split()
@@ -316,12 +326,47 @@ def test_an_answer_over_the_limit_is_refused(server):
 
 def test_hidden_paths_cannot_be_read(server, secrets_dir):
     needs(server, "hidden-paths")
-    assert answer(call(server, "read", path=str(secrets_dir / "public.txt")))["ok"] == "anyone may read this"
-    assert answer(call(server, "listdir", path=str(secrets_dir / "answers"))) == {"ok": []}
-    assert "error" in answer(call(server, "read", path=str(secrets_dir / "answers" / "reference.py")))
-    assert answer(call(server, "read", path=str(secrets_dir / "results.json"))) == {"ok": ""}
-    call(server, "write", path=str(secrets_dir / "results.json"))   # a hidden file is /dev/null: writes vanish
+    shown = ()
+    if "filesystem-allowlist" in server.isolation["protections"]:
+        # Off the allowlist the folder does not exist for a run at all; shown on purpose, its
+        # hidden parts stay covered.
+        assert answer(call(server, "listdir", path=str(secrets_dir)))["error"] == "FileNotFoundError"
+        shown = [secrets_dir]
+
+    def ask(action, path):
+        return answer(server.run(json.dumps({"action": action, "path": str(path)}).encode(), QUICK,
+                                 visible_paths=shown))
+
+    assert ask("read", secrets_dir / "public.txt")["ok"] == "anyone may read this"
+    assert ask("listdir", secrets_dir / "answers") == {"ok": []}
+    assert "error" in ask("read", secrets_dir / "answers" / "reference.py")
+    assert ask("read", secrets_dir / "results.json") == {"ok": ""}
+    ask("write", secrets_dir / "results.json")        # a hidden file is /dev/null: writes vanish
     assert (secrets_dir / "results.json").read_text() == '{"score": 100}'
+
+
+def test_a_run_sees_only_the_allowlist(server):
+    """Interpreter, packages, system libraries and the runtime's own module files: no other part
+    of this checkout (solutions, README, the suites), no home directory, no /etc, no /work."""
+    needs(server, "filesystem-allowlist")
+    for path in (ROOT / "solutions", ROOT / "katas.toml", ROOT / "checker" / "suites", ROOT / "checker" / "judge.py",
+                 "/etc/passwd", "/home", "/run") + tuple(p for p in ROOT.parent.iterdir() if p != ROOT):
+        reply = answer(call(server, "listdir" if Path(path).is_dir() else "read", path=str(path)))
+        assert "error" in reply, (path, reply)
+    # A home directory shows at most the way to an interpreter installed inside it.
+    home = Path.home()
+    on_the_way = {Path(p).resolve().relative_to(home).parts[0] for p in (sys.prefix, sys.base_prefix)
+                  if Path(p).resolve().is_relative_to(home)}
+    reply = answer(call(server, "listdir", path=str(home)))
+    assert "error" in reply or set(reply["ok"]) <= on_the_way, reply
+    assert answer(call(server, "read", path=str(ROOT / "checker" / "wire.py")))["ok"] == \
+        (ROOT / "checker" / "wire.py").read_text()               # the runtime's own files are there
+    shown = set(answer(call(server, "listdir", path=str(ROOT / "checker")))["ok"])
+    assert "wire.py" in shown and not shown & {"suites", "judge.py", "course.py", "runner.py"}
+    assert set(answer(call(server, "listdir", path=str(ROOT)))["ok"]) <= {"checker", "tests"}
+    assert answer(call(server, "listdir", path=str(ROOT.parent)))["ok"] == [ROOT.name]   # no sibling checkout
+    assert set(answer(call(server, "listdir", path="/etc"))["ok"]) <= {"ld.so.cache"}
+    assert answer(call(server, "read", path=torch.__file__))["ok"]          # packages stay importable
 
 
 def test_without_namespaces_readable_hidden_paths_are_warned_about(server, secrets_dir):
@@ -378,8 +423,13 @@ def test_the_grader_process_cannot_be_inspected(server):
         pytest.skip("same user as the grader: /proc/<grader> is readable")
     reply = answer(call(server, "peek_proc", pid=os.getpid()))
     assert "error" in reply["environ"]
-    if "pid-namespace" in protections:      # only the keeper (pid 1) and the runner itself
+    if "pid-namespace" in protections:      # only the namespace's init (pid 1) and the runner itself
         assert not reply["visible"] and reply["pids"] == [1, 2]
+        # The init is a root process of the grader's mount namespace: its /proc links (root,
+        # cwd, fds) would lead out of the run's filesystem, and need rights over it.
+        if "uid-drop" in protections:
+            for link in ("root", "cwd", "fd"):
+                assert "error" in answer(call(server, "listdir", path=f"/proc/1/{link}")), link
     server_env = answer(call(server, "peek_proc", pid=server.pid))["environ"]
     assert "error" in server_env
 
@@ -457,21 +507,148 @@ def test_an_unavailable_isolation_level_is_refused_not_faked():
         ForkServer(ENTRY, sys_path=[HERE], isolation="uid").start()
 
 
-def test_a_python_under_a_private_tmp_dir_keeps_the_namespace_level(tmp_path, monkeypatch):
-    """A venv made in a `mktemp -d` directory (mode 700, under /tmp) must not be masked: the
-    fresh tmpfs over /tmp would bury the mask and its remount would fail, dropping the whole
-    sandbox to the weaker `uid` level."""
-    import sys
-
-    from checker.sandbox import filesystem
+@pytest.mark.skipif(not IS_ROOT, reason="building a run's filesystem needs root")
+def test_a_python_under_a_private_tmp_dir_stays_visible():
+    """A venv made in a `mktemp -d` directory (mode 700, under /tmp) must still be shown to a
+    run, although the run's root is assembled on a tmpfs over /tmp: its directory is opened
+    before anything is mounted."""
+    from checker.sandbox import filesystem, linux
     private = tempfile.mkdtemp()                     # /tmp/tmpXXXX, mode 700, like CI's venv
-    venv_site = os.path.join(private, "venv", "lib")
-    os.makedirs(venv_site)
-    monkeypatch.setattr(sys, "path", sys.path + [venv_site])
+    (Path(private) / "venv").mkdir()
+    (Path(private) / "venv" / "marker.py").write_text("here")
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            linux.unshare(linux.CLONE_NEWNS)
+            plan = filesystem.filesystem_plan(hidden=[])
+            plan["exposed"].append(os.path.join(private, "venv"))
+            filesystem.build_filesystem(plan)
+            seen = {"marker": open(os.path.join(private, "venv", "marker.py")).read(),
+                    "tmp": sorted(os.listdir("/tmp")), "root": sorted(os.listdir("/")),
+                    "etc": sorted(os.listdir("/etc")) if os.path.isdir("/etc") else []}
+            os.write(w, json.dumps(seen).encode())
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            os.write(w, json.dumps({"error": repr(exc)}).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    seen = json.loads(os.read(r, 1 << 16))
+    os.close(r)
+    os.waitpid(pid, 0)
+    shutil.rmtree(private)
+    assert seen.get("marker") == "here", seen
+    assert seen["tmp"] == [os.path.basename(private)]        # the way to it, nothing else of /tmp
+    assert "home" not in seen["root"] and "proc" in seen["root"] and set(seen["etc"]) <= {"ld.so.cache"}
+
+
+def test_a_launched_server_serves_without_an_explicit_start():
+    """`launch` returns before the server has imported torch; the first run waits for it."""
+    srv = ForkServer(ENTRY, sys_path=[HERE])
+    srv.launch()
     try:
-        plan = filesystem.filesystem_plan(hidden=[], drop_uid=True)
+        assert srv.pid is None                      # not greeted yet: launch did not wait
+        still_works(srv)
+        assert srv.pid is not None and srv.restarts == 0
     finally:
-        shutil.rmtree(private)
-    assert not [m for m in plan["masks"] if m.startswith("/tmp/")]
-    assert os.path.realpath(venv_site) in plan["exposed"] or any(
-        os.path.realpath(venv_site).startswith(p + "/") for p in plan["exposed"])
+        srv.close()
+
+
+def test_a_launched_server_that_is_closed_unused_leaves_no_process():
+    srv = ForkServer(ENTRY, sys_path=[HERE])
+    srv.launch()
+    proc = srv._launched[0]
+    srv.close()
+    assert proc.poll() is not None
+
+
+def test_the_cli_can_launch_the_server_before_importing_torch():
+    """kata grade starts its fork server first, so both `import torch` run at once: everything
+    it needs for that is importable without torch."""
+    import subprocess
+    import sys
+    code = ("import sys, checker.course_sandbox, checker.sandbox; "
+            "assert 'torch' not in sys.modules, 'torch was imported'")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.returncode == 0, proc.stderr
+
+
+# --- descriptors, messages and memory a run could abuse ----------------------------------------------
+
+def _grab_fd(pid: int, fd: int) -> int:
+    """A copy of descriptor `fd` of process `pid` (pidfd_getfd): what a process the run passed
+    its pipe ends to would hold."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    pidfd = os.pidfd_open(pid)
+    try:
+        got = libc.syscall(438, pidfd, fd, 0)              # pidfd_getfd, the same on x86_64 and aarch64
+        if got < 0:
+            raise OSError(ctypes.get_errno(), "pidfd_getfd")
+        return got
+    finally:
+        os.close(pidfd)
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="taking another process's descriptors needs root")
+def test_the_server_never_waits_on_a_pipe_end_held_elsewhere(server):
+    """A run passes its answer and output pipe ends to a process that outlives it (here: this
+    test takes copies). The run is still answered when it ends, and the wall clock of a run
+    started meanwhile is still enforced."""
+    marker = "tk-" + secrets.token_hex(4)
+    result = {}
+    holder = threading.Thread(target=lambda: result.update(
+        held=call(server, "name_and_linger", Limits(wall_s=30), marker=marker, linger=2)))
+    holder.start()
+    deadline = time.monotonic() + 20
+    while not pids_named(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    [pid] = pids_named(marker)
+    held = [_grab_fd(pid, fd) for fd in (1, 2, 3)]
+    try:
+        started = time.monotonic()
+        assert call(server, "sleep", Limits(wall_s=1.0)).status == "timeout"
+        holder.join(30)
+        assert answer(result["held"]) == {"done": True}
+        assert time.monotonic() - started < 20, "the server stalled on the held pipe ends"
+        still_works(server)
+    finally:
+        for fd in held:
+            os.close(fd)
+
+
+def test_a_forged_message_is_cut_before_it_is_passed_on(server):
+    outcome = call(server, "forged_raise", Limits(wall_s=20, result_bytes=64 << 20), bytes=50 << 20)
+    assert outcome.status == "crashed"
+    assert len(outcome.detail) < 20 << 10
+
+
+def test_memory_outside_the_address_space_is_bounded(server):
+    """1.25 GiB held in memfd and /dev/shm files under a 768 MiB limit: a memory cgroup kills
+    the run; without one, memfd is refused and the private /dev/shm is small. Never does a run
+    come back holding more than its limit."""
+    protections = server.isolation["protections"]
+    if "memory-cgroup" not in protections and "private-tmp" not in protections:
+        pytest.skip("no memory cgroup and a shared /dev/shm: files written there are counted only one by one "
+                    f"(the level warns: {server.isolation['warnings']})")
+    limits = Limits(wall_s=60, memory_bytes=768 << 20, file_bytes=64 << 20)
+    outcome = call(server, "hoard", limits, mib=1280)
+    if outcome.status != "memory":
+        reply = answer(outcome)
+        assert reply["held_mib"] < 768 and reply["stopped"], reply
+    if "memory-cgroup" in protections:
+        assert outcome.status == "memory" and "memory" in outcome.detail, (outcome.status, outcome.detail)
+    still_works(server)
+
+
+def test_unix_sockets_only_inside_a_network_namespace(server):
+    """Without a network namespace, abstract unix socket names are shared by the whole machine
+    (other runs, the host's daemons): no sockets at all there."""
+    needs(server, "seccomp-network")
+    reply = answer(call(server, "unix_socket"))
+    if "network-namespace" in server.isolation["protections"]:
+        assert "ok" in reply, reply
+    else:
+        assert reply.get("error") == "PermissionError", reply

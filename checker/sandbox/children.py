@@ -1,15 +1,14 @@
-"""The two processes of a run, forked from the server, and the sweeps that kill what they leave.
+"""The process of a run, forked from the server, and the sweeps that kill what a run leaves.
 
-    keeper   pid 1 of a fresh PID namespace when the OS allows; enters the run's other
-             namespaces, builds its filesystem, forks the runner, waits, and reports how the
-             runner ended on a pipe the runner never holds
-    runner   drops to the run's limits and uid, then calls `entry(request) -> bytes` and writes
-             the answer to its answer pipe (see framing.ANSWER)
+A run is one copy of the server, the runner: pid 2 of a fresh PID namespace where the OS allows
+(the server holds the namespace with a small init; see checker.sandbox.server). It enters the
+run's other namespaces, builds its filesystem, drops to the run's limits and uid, calls
+`entry(request) -> bytes` and writes the answer to its answer pipe (see framing.ANSWER). The
+server judges it from outside: its wait status, and that pipe.
 """
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import resource
 import signal
@@ -20,9 +19,9 @@ import traceback
 
 from checker.sandbox.filesystem import build_filesystem
 from checker.sandbox.framing import ANSWER, MEMORY, RAISED, RESULT, SETUP, write_all
-from checker.sandbox.linux import CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, PR_SET_CHILD_SUBREAPER, \
-    PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, install_network_filter, prctl, proc_status, \
-    set_rlimits, unshare
+from checker.sandbox.cgroups import RunGroup
+from checker.sandbox.linux import CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, PR_SET_DUMPABLE, \
+    PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, install_filter, prctl, proc_status, refused_calls, set_rlimits, unshare
 
 
 # --- Finding and killing what a run left behind ---------------------------------------------------
@@ -74,15 +73,6 @@ def sweep(uid: int | None, exclude=(), reap=lambda: None, rounds: int = 2000) ->
     return False
 
 
-def has_children() -> bool:
-    reap_any()
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return False
-    return True
-
-
 def reap_any() -> None:
     while True:
         try:
@@ -129,15 +119,23 @@ def is_memory_error(exc: BaseException) -> bool:
         s in text for s in ("can't allocate memory", "not enough memory", "out of memory", "cannot allocate memory"))
 
 
-def runner(entry, request: bytes, limits: dict, plan: dict, uid: int | None, home: str) -> None:
-    """Runs in the runner process, fds: 3 keeper report (closed here), 4 answer, 5 output."""
+def runner(server_pid: int, entry, request: bytes, limits: dict, plan: dict, uid: int | None, home: str,
+           fds: list[int], visible, group: RunGroup | None) -> None:
+    """The run, in the forked child. `fds`: its answer pipe (becomes fd 3) and output pipe (1, 2).
+    `group`: the run's cgroup, joined before anything else."""
     kind, body = SETUP, b""
     try:
-        os.close(3)
-        os.dup2(5, 1)
-        os.dup2(5, 2)
-        os.close(5)
-        os.dup2(4, 3)
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if not plan["pid_ns"] and os.getppid() != server_pid:
+            os._exit(70)                               # the server died while we started
+        if group is not None:
+            group.join()
+        keep_only_fds(fds)                             # 3 answer, 4 output
+        os.dup2(4, 1)
+        os.dup2(4, 2)
         os.close(4)
         sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", errors="backslashreplace",
                                            closefd=False, buffering=1)
@@ -145,6 +143,9 @@ def runner(entry, request: bytes, limits: dict, plan: dict, uid: int | None, hom
                                            closefd=False, buffering=1)
         import faulthandler
         faulthandler.enable(sys.stderr)        # a segfault shows the learner where it happened
+        if plan["pid_ns"]:
+            unshare(CLONE_NEWNS | CLONE_NEWNET * plan["net_ns"] | CLONE_NEWIPC * plan["ipc_ns"])
+            build_filesystem(plan, visible, int(limits["file_bytes"]))
         os.environ.update(HOME=home, TMPDIR=home, USER="sandbox", LOGNAME="sandbox")
         tempfile.tempdir = None
         os.chdir(home)
@@ -155,9 +156,9 @@ def runner(entry, request: bytes, limits: dict, plan: dict, uid: int | None, hom
             os.setresuid(uid, uid, uid)
         prctl(PR_SET_NO_NEW_PRIVS, 1)
         prctl(PR_SET_DUMPABLE, 1)             # its own /proc/self stays readable to itself
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # reset by the uid change
         if plan["seccomp"]:
-            install_network_filter()
+            install_filter(refused_calls(plan, group is not None), unix_sockets=plan["net_ns"])
         torch = sys.modules.get("torch")
         if torch is not None:
             torch.set_num_threads(int(limits["threads"]))
@@ -200,44 +201,3 @@ def runner(entry, request: bytes, limits: dict, plan: dict, uid: int | None, hom
     except BaseException:  # noqa: BLE001
         os._exit(1)
     os._exit(0)
-
-
-def keeper(server_pid: int, entry, request: bytes, limits: dict, plan: dict, uid, home, fds, visible) -> None:
-    code = 70
-    try:
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        os.setsid()
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if not plan["pid_ns"] and os.getppid() != server_pid:
-            os._exit(code)                             # the server died while we started
-        keep_only_fds(fds)                            # 3 report, 4 answer, 5 output
-        if plan["pid_ns"]:
-            unshare(CLONE_NEWNS | CLONE_NEWNET * plan["net_ns"] | CLONE_NEWIPC * plan["ipc_ns"])
-            build_filesystem(plan, visible, int(limits["file_bytes"]))
-        else:
-            prctl(PR_SET_CHILD_SUBREAPER, 1)
-        child = os.fork()
-        if child == 0:
-            runner(entry, request, limits, plan, uid, home)
-        os.close(4)
-        os.close(5)
-        while True:                                     # as pid 1 we also reap the orphans
-            pid, status = os.waitpid(-1, 0)
-            if pid == child:
-                break
-        clean = True
-        if not plan["pid_ns"] and has_children():
-            # No namespace to die with: kill by hand. As a subreaper we inherit every orphan of
-            # the run, so "no children left" means nothing of it is left.
-            clean = sweep(None, reap=reap_any)
-        write_all(3, (json.dumps({"status": status, "clean": clean}) + "\n").encode())
-        code = 0
-    except BaseException:  # noqa: BLE001
-        try:
-            write_all(3, (json.dumps({"error": traceback.format_exc()[-4000:]}) + "\n").encode())
-        except BaseException:  # noqa: BLE001
-            pass
-    finally:
-        os._exit(code)
-

@@ -46,6 +46,7 @@ class Limits:
     result_bytes: int = 64 << 20         # largest answer accepted
     threads: int = 1                     # torch.set_num_threads in the runner
     file_bytes: int = 64 << 20           # RLIMIT_FSIZE, and the size of the private /tmp
+    max_files: int = 256                 # RLIMIT_NOFILE
 
 
 @dataclass
@@ -139,6 +140,7 @@ class ForkServer:
         self._closed = False
         self._proc: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
+        self._launched: tuple[subprocess.Popen, socket.socket] | None = None   # started, no hello yet
         self._pending: dict[int, _Pending] = {}
         self._generation = 0                   # which server process a pending run was sent to
         self._ids = itertools.count(1)
@@ -153,7 +155,16 @@ class ForkServer:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def launch(self) -> None:
+        """Start the server process and return at once: it imports torch while the caller goes
+        on (with its own `import torch`, say). `start` or the first `run` waits for it."""
+        with self._lock:
+            self._closed = False
+            if not self._alive() and self._launched is None:
+                self._launch_locked()
+
     def start(self) -> None:
+        """Make sure a server is up and has said hello (its isolation report is then known)."""
         with self._lock:
             self._closed = False
             if self._alive():
@@ -163,7 +174,7 @@ class ForkServer:
     def _alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None and self._sock is not None
 
-    def _start_locked(self) -> None:
+    def _launch_locked(self) -> None:
         parent_end, child_end = socket.socketpair()
         config = {"entry": self.entry, "hidden": self.hidden_paths, "isolation": self.isolation_setting}
         try:
@@ -174,8 +185,17 @@ class ForkServer:
         finally:
             child_end.close()
         try:
+            framing.send_frame(parent_end, config)     # a socket buffer holds it: does not block
+        except OSError:
+            pass                                       # the hello that never comes says why
+        self._launched = (proc, parent_end)
+
+    def _start_locked(self) -> None:
+        if self._launched is None:
+            self._launch_locked()
+        (proc, parent_end), self._launched = self._launched, None
+        try:
             parent_end.settimeout(300)         # import torch, on a slow disk
-            framing.send_frame(parent_end, config)
             header, _ = framing.recv_frame(parent_end)
         except (OSError, EOFError, ValueError) as exc:
             proc.kill()
@@ -202,6 +222,12 @@ class ForkServer:
             self._stop_locked()
 
     def _stop_locked(self) -> None:
+        if self._launched is not None:             # never greeted: nothing of it is wanted
+            proc, sock = self._launched
+            self._launched = None
+            sock.close()
+            proc.kill()
+            proc.wait()
         proc, sock = self._proc, self._sock
         self._proc = self._sock = None
         if sock is not None:
@@ -259,9 +285,10 @@ class ForkServer:
             if self._closed:
                 raise SandboxError("this ForkServer was closed")
             if not self._alive():
-                if self.pid is not None:
-                    self.restarts += 1
-                self._stop_locked()
+                if self._launched is None:         # not a launch still starting: a dead one
+                    if self.pid is not None:
+                        self.restarts += 1
+                    self._stop_locked()
                 self._start_locked()
             run_id = next(self._ids)
             pending = self._pending[run_id] = _Pending(self._generation)

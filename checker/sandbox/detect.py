@@ -9,10 +9,11 @@ import os
 import socket
 import sys
 
-from checker.sandbox.filesystem import build_filesystem, filesystem_plan
+from checker.sandbox.cgroups import Cgroups
+from checker.sandbox.filesystem import build_filesystem, filesystem_plan, pivot_supported
 from checker.sandbox.framing import write_all
 from checker.sandbox.linux import CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, PR_SET_NO_NEW_PRIVS, \
-    UID_BASE, install_network_filter, prctl, seccomp_supported, setns, unshare
+    UID_BASE, install_filter, prctl, refused_calls, seccomp_supported, setns, unshare
 
 def _exposed(paths) -> list[tuple[str, str]]:
     """Which of `paths` this process can read or change (file permissions decide)."""
@@ -25,7 +26,7 @@ def _exposed(paths) -> list[tuple[str, str]]:
 
 
 def _trial(plan: dict, want_ns: bool) -> dict:
-    """Fork a throw-away child that goes through the keeper's and the runner's setup and reports
+    """Fork a throw-away child that goes through a runner's set-up and reports
     which steps worked."""
     r, w = os.pipe()
     report = {}
@@ -50,9 +51,9 @@ def _trial(plan: dict, want_ns: bool) -> dict:
                         out[name] = True
                     except OSError as exc:
                         out[name + "_error"] = str(exc)
-                if out.get("mount_ns"):
+                if out.get("mount_ns") and pivot_supported():
                     try:
-                        out["not_read_only"] = build_filesystem(plan)
+                        build_filesystem(plan)
                         out["filesystem"] = True
                     except OSError as exc:
                         out["filesystem_error"] = str(exc)
@@ -74,7 +75,8 @@ def _trial(plan: dict, want_ns: bool) -> dict:
                 prctl(PR_SET_NO_NEW_PRIVS, 1)
                 out["no_new_privs"] = True
                 if seccomp_supported():
-                    install_network_filter()
+                    install_filter(refused_calls({"ipc_ns": out.get("ipc_ns")}, True),
+                                   unix_sockets=bool(out.get("net_ns")))
                     try:
                         socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
                     except PermissionError:
@@ -114,27 +116,27 @@ def detect(hidden=(), isolation: str = "auto") -> tuple[dict, dict]:
     if isolation not in ("auto", "namespaces", "uid", "rlimits"):
         raise ValueError(f"unknown isolation {isolation!r}")
     root = os.geteuid() == 0
-    plan = filesystem_plan(hidden, drop_uid=root and isolation != "rlimits")
+    plan = filesystem_plan(hidden)
     plan.update(uid=root and isolation != "rlimits", pid_ns=False, mount_ns=False, net_ns=False, ipc_ns=False,
-                seccomp=False)
+                seccomp=False, cgroups=False)
     trial = _trial(plan, want_ns=root and isolation in ("auto", "namespaces"))
     protections, warnings = ["rlimits", "wall-clock-kill", "output-cap", "thread-pinning", "scrubbed-fds"], []
     if trial.get("pid_ns") and trial.get("mount_ns") and trial.get("filesystem"):
         plan.update(pid_ns=True, mount_ns=True, net_ns=bool(trial.get("net_ns")), ipc_ns=bool(trial.get("ipc_ns")))
-        protections += ["pid-namespace", "mount-namespace", "read-only-filesystem", "private-tmp", "hidden-paths"]
+        protections += ["pid-namespace", "mount-namespace", "filesystem-allowlist", "read-only-filesystem",
+                        "private-tmp", "hidden-paths"]
         if plan["net_ns"]:
             protections.append("network-namespace")
         if plan["ipc_ns"]:
             protections.append("ipc-namespace")
-        if trial.get("not_read_only"):
-            warnings.append("could not make these mounts read-only: " + ", ".join(trial["not_read_only"]))
     else:
         protections.append("subreaper-kill")
         why = trial.get("pid_ns_error") or trial.get("mount_ns_error") or trial.get("filesystem_error") or \
             ("not root" if not root else "disabled by the isolation setting")
         warnings.append(f"no PID/mount namespaces ({why}): leftover processes are found and killed by sweeps, "
-                        "the filesystem is shared (writable where permissions allow), and hidden paths are "
-                        "protected only by file permissions")
+                        "the filesystem is shared (readable and writable where permissions allow: other "
+                        "checkouts, the batch folder, home directories), hidden paths are protected only by "
+                        "file permissions, and files left in shared writable places are removed after the run")
         for path, how in trial.get("exposed_hidden", []):
             warnings.append(f"hidden path {how} by the sandboxed code: {path}")
     if plan["uid"] and trial.get("uid"):
@@ -152,6 +154,24 @@ def detect(hidden=(), isolation: str = "auto") -> tuple[dict, dict]:
     if trial.get("seccomp"):
         plan["seccomp"] = True
         protections.append("seccomp-network")
+        if not plan["ipc_ns"]:
+            protections.append("seccomp-ipc")
+    memory_bound = "rlimits: address space, size of each file, number of open files"
+    if root and isolation != "rlimits":
+        try:
+            groups = Cgroups.create()
+        except OSError:
+            groups = None
+        if groups is not None:
+            groups.remove()
+            plan["cgroups"] = True
+            memory_bound = f"{groups.kind}: memory and process count of each run as the kernel counts them"
+            protections += ["memory-cgroup", "pids-cgroup"]
+    if not plan["cgroups"]:
+        warnings.append("no memory cgroup: memory is bounded by the address-space limit, the size of each file and "
+                        "the number of open files; memfd is refused" +
+                        ("" if plan["mount_ns"] else ", but files written to the shared /dev/shm and /tmp are "
+                         "counted only file by file until they are removed after the run"))
     if not plan["net_ns"] and not plan["seccomp"]:
         warnings.append("network access is not blocked (no network namespace, no seccomp)")
     if not plan["mount_ns"]:
@@ -167,7 +187,7 @@ def detect(hidden=(), isolation: str = "auto") -> tuple[dict, dict]:
         level = "rlimits-only"
     if isolation == "namespaces" and not plan["mount_ns"] or isolation == "uid" and not plan["uid"]:
         raise RuntimeError(f"isolation {isolation!r} is not available here: " + "; ".join(warnings))
-    return {"level": level, "protections": protections, "warnings": warnings}, plan
+    return {"level": level, "protections": protections, "warnings": warnings, "memory_bound": memory_bound}, plan
 
 
 

@@ -1,130 +1,157 @@
-"""The filesystem a namespaced run sees, built in its fresh mount namespace.
+"""The filesystem a namespaced run sees: an allowlist, built in its fresh mount namespace.
 
-`filesystem_plan` decides once, in the server, what to hide, mask and show again;
-`build_filesystem` applies it in each run's keeper.
+`filesystem_plan` decides once, in the server, what a run may see; `build_filesystem` builds it
+in each run, before learner code starts. The run's root is an empty read-only tmpfs holding only:
+
+  * the interpreter and its standard library (Python's prefixes, read-only);
+  * torch and the other installed packages (site-packages, under those prefixes);
+  * the system's shared libraries (/usr/lib and friends), which extension modules load;
+  * the runtime's own module files (the probe runtime, the entry's module), one by one, and
+    never the directories around them: not the checkout, its solutions, suites or exports;
+  * the paths a run is shown on purpose (`visible`), read-only;
+  * /dev/null, zero, full, random and urandom; a /proc of its own PID namespace;
+  * a private, size-limited /tmp and /dev/shm.
+
+Everything else (other checkouts, export zips, the batch folder with the classmates'
+submissions, home directories, /etc, /run) does not exist there. Paths the grader names as
+hidden are covered even where they lie inside an allowed directory.
 """
 from __future__ import annotations
 
+import ctypes
+import glob
 import os
+import platform
 import stat
 import sys
 
-from checker.sandbox.linux import MOUNT_OPTIONS, MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, \
-    MS_REC, MS_REMOUNT, mount
+from checker.sandbox.linux import MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, \
+    MS_REMOUNT, libc, mount
 
-def _unescape(field: str) -> str:
-    out, i = [], 0
-    while i < len(field):
-        if field[i] == "\\" and field[i + 1:i + 4].isdigit():
-            out.append(chr(int(field[i + 1:i + 4], 8)))
-            i += 4
-        else:
-            out.append(field[i])
-            i += 1
-    return "".join(out)
-
-
-def _mounts() -> list[tuple[str, int]]:
-    mounts = []
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            parts = line.split()
-            flags = 0
-            for option in parts[5].split(","):
-                flags |= MOUNT_OPTIONS.get(option, 0)
-            mounts.append((_unescape(parts[4]), flags))
-    return mounts
+_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
+MNT_DETACH = 2
+# Where the new root is assembled inside the run's mount namespace, before it becomes "/".
+STAGE = "/tmp"
+SYSTEM_LIBRARIES = ("/lib", "/lib32", "/lib64", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/local/lib",
+                    "/etc/ld.so.cache")
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+READ_ONLY = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV
 
 
 def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
+def _outermost(paths) -> list[str]:
+    paths = sorted(set(paths))
+    return [p for p in paths if not any(q != p and _under(p, q) for q in paths)]
+
+
 def _mountpoint(path: str, like_dir: bool) -> None:
     if os.path.lexists(path):
         return
-    if like_dir:
-        os.makedirs(path, mode=0o755)
-    else:
-        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+    os.makedirs(path if like_dir else os.path.dirname(path), mode=0o755, exist_ok=True)
+    if not like_dir:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o644))
 
 
-def _bind_readonly(fd: int, path: str) -> None:
-    _mountpoint(path, stat.S_ISDIR(os.fstat(fd).st_mode))
-    mount(f"/proc/self/fd/{fd}", path, None, MS_BIND)
-    mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+def _bind(fd: int, target: str, flags: int = READ_ONLY) -> None:
+    """Bind what `fd` (an O_PATH descriptor opened before anything was mounted over) refers to
+    at `target`, then remount it with `flags`."""
+    _mountpoint(target, stat.S_ISDIR(os.fstat(fd).st_mode))
+    mount(f"/proc/self/fd/{fd}", target, None, MS_BIND)
+    mount(None, target, None, flags)
 
 
-def build_filesystem(plan: dict, visible=(), tmp_bytes: int = 64 << 20) -> list[str]:
-    """In a fresh mount namespace: everything read-only, private tmpfs on /tmp and /dev/shm,
-    `plan["hidden"]` covered by empty read-only tmpfs (a file by /dev/null), directories the
-    sandbox user could not traverse (`plan["masks"]`, e.g. /root) replaced by empty ones, and the
-    interpreter's own paths plus `visible` bind-mounted back, read-only. Returns the mount points
-    that could not be made read-only."""
+def _pivot_into(new_root: str) -> None:
+    """Make `new_root` the root and let go of the old one entirely (no way back up)."""
+    os.chdir(new_root)
+    if libc.syscall(ctypes.c_long(_PIVOT_ROOT[platform.machine()]), b".", b".") != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, f"pivot_root: {os.strerror(code)}")
+    if libc.umount2(b".", ctypes.c_int(MNT_DETACH)) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, f"umount old root: {os.strerror(code)}")
+    os.chdir("/")
+
+
+def build_filesystem(plan: dict, visible=(), tmp_bytes: int = 64 << 20) -> None:
+    """In a fresh mount namespace (as root): assemble the allowlisted tree on a tmpfs and pivot
+    into it. `visible`: more paths to show read-only at their own place."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)      # nothing we do here reaches the host
-    keep = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in plan["exposed"] if os.path.exists(p)]
-    shown = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in visible]
-    failed = []
-    for point, flags in _mounts():
-        try:
-            mount(None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | flags)
-        except OSError:
-            if point == "/":
-                raise
-            failed.append(point)
-    size = max(tmp_bytes, 1 << 20)
-    for mask in plan["masks"]:
-        mount("tmpfs", mask, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
-    for tmp in plan["tmp"]:
-        if os.path.isdir(tmp):
-            mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
-    covered = list(plan["masks"]) + list(plan["tmp"])
-    for path, fd in keep:
-        if any(_under(path, c) for c in covered):
-            _bind_readonly(fd, path)
-        os.close(fd)
-    hidden_dirs = []
-    for path in plan["hidden"]:
-        if os.path.isdir(path) and not os.path.islink(path):
-            mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=1m,mode=0755")
-            hidden_dirs.append(path)
-        elif os.path.lexists(path):
-            mount("/dev/null", path, None, MS_BIND)
-            mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC)
-    for path, fd in shown:
-        _bind_readonly(fd, path)
-        os.close(fd)
-    # Read-only only now: mount points for `visible` may have been made inside them.
-    for path in list(plan["masks"]) + hidden_dirs:
-        mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    # A /proc of the new PID namespace: the run sees only its own processes.
-    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    return failed
+    # Open every source first: the stage covers /tmp, where some may live (a venv made by
+    # mktemp -d, a path shown to this run).
+    sources = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in
+               list(plan["exposed"]) + list(plan["files"]) + list(visible) if os.path.exists(p)]
+    devices = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in plan["devices"] if os.path.exists(p)]
+    hidden = [p for p in plan["hidden"] if os.path.lexists(p)]
+    try:
+        mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+        for link, target in plan["links"]:
+            os.makedirs(os.path.dirname(STAGE + link), mode=0o755, exist_ok=True)
+            os.symlink(target, STAGE + link)
+        size = max(tmp_bytes, 1 << 20)
+        for tmp in ("/tmp", "/dev/shm"):
+            os.makedirs(STAGE + tmp, mode=0o755, exist_ok=True)
+            mount("tmpfs", STAGE + tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
+        for path, fd in sources:
+            _bind(fd, STAGE + path)
+        for path, fd in devices:       # devices must stay devices, and /dev/null writable
+            _bind(fd, STAGE + path, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NOEXEC)
+        for path in hidden:            # inside an allowed directory: cover it
+            target = STAGE + path
+            if not os.path.lexists(target):
+                continue
+            if os.path.isdir(target) and not os.path.islink(target):
+                mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0755")
+                mount(None, target, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+            elif not os.path.islink(target):         # /dev/null: reads nothing, writes vanish
+                mount("/dev/null", target, None, MS_BIND)
+                mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC)
+        os.makedirs(STAGE + "/proc", mode=0o555, exist_ok=True)
+        # A /proc of the run's PID namespace: it sees only its own processes.
+        mount("proc", STAGE + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    finally:
+        for _, fd in sources + devices:
+            os.close(fd)
+    _pivot_into(STAGE)
+    mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
-def filesystem_plan(hidden, drop_uid: bool) -> dict:
-    """Which paths to hide, mask and re-expose, computed once in the server."""
-    needed = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-              os.path.dirname(os.path.realpath(sys.executable))}
-    needed.update(p for p in sys.path if p and os.path.exists(p))
-    needed = sorted({os.path.realpath(p) for p in needed})
-    exposed = [p for p in needed if not any(q != p and _under(p, q) for q in needed)]
-    masks = set()
-    if drop_uid:        # an ancestor the sandbox user cannot enter (e.g. /root, mode 700)
-        for path in exposed:
-            parts = path.strip("/").split("/")
-            for i in range(1, len(parts)):
-                ancestor = "/" + "/".join(parts[:i])
-                if not os.stat(ancestor).st_mode & stat.S_IXOTH:
-                    masks.add(ancestor)
-                    break
-    tmp = [p for p in ("/tmp", "/dev/shm") if os.path.isdir(p)]
-    # A mask under /tmp (a venv in a mktemp -d directory, say) would be buried by the fresh
-    # tmpfs mounted over /tmp, and its final read-only remount would then fail; that tmpfs
-    # already hides the directory, so such a mask is not needed.
-    masks = sorted(m for m in masks if not any(o != m and _under(m, o) for o in masks)
-                   and not any(_under(m, t) for t in tmp))
-    return {"hidden": sorted({os.path.realpath(p) for p in hidden}), "masks": masks, "exposed": exposed,
-            "tmp": tmp}
+def pivot_supported() -> bool:
+    return platform.machine() in _PIVOT_ROOT
 
+
+def filesystem_plan(hidden, devices=DEVICES) -> dict:
+    """What a run may see, decided once in the server. `runtime_files` adds the module files of
+    the probe runtime once the server has imported it."""
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                os.path.dirname(os.path.realpath(sys.executable))}
+    prefixes = {os.path.realpath(p) for p in prefixes}
+    # sys.path entries inside a prefix (stdlib, lib-dynload, site-packages) come with it; any
+    # other entry is a code root (this checkout, a test folder, an editable install) and is
+    # shown file by file, never as a directory.
+    library = [p for p in SYSTEM_LIBRARIES if os.path.exists(p)]
+    links = [(p, os.readlink(p)) for p in library if os.path.islink(p)]
+    exposed = _outermost(list(prefixes) + [os.path.realpath(p) for p in library if not os.path.islink(p)])
+    gpu = [p for p in glob.glob("/dev/nvidia*") if not os.path.isdir(p)] if os.path.exists("/dev/nvidiactl") else []
+    if gpu:               # the CUDA driver reads /sys while it starts
+        exposed = _outermost(exposed + ["/sys"])
+    return {"hidden": sorted({os.path.realpath(p) for p in hidden}), "exposed": exposed, "links": links,
+            "files": [], "devices": list(devices) + gpu, "tmp": ["/tmp", "/dev/shm"]}
+
+
+def runtime_files(plan: dict, modules=None) -> list[str]:
+    """The files of the modules this process imported from outside the exposed directories
+    (the checker package and the entry's module): a run can still read their source for its
+    tracebacks and import their lazily loaded parts, and sees nothing else beside them."""
+    found = set()
+    for module in list((modules or sys.modules).values()):
+        path = getattr(module, "__file__", None)
+        if not path or not os.path.isfile(path):
+            continue
+        path = os.path.realpath(path)
+        if not any(_under(path, e) for e in plan["exposed"]) and \
+                not any(_under(path, h) for h in plan["hidden"]):
+            found.add(path)
+    return sorted(found)

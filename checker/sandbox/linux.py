@@ -62,7 +62,7 @@ def prctl(option: int, arg2=0) -> None:
                       ctypes.c_ulong(0)), f"prctl({option})")
 
 
-# --- Seccomp: no sockets but AF_UNIX, no io_uring (which could open sockets around the filter) ----
+# --- Seccomp: refuse what a run must not use, with EACCES -------------------------------------------
 
 class _SockFilter(ctypes.Structure):
     _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
@@ -72,31 +72,56 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
 
 
-_SECCOMP_ARCH = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}   # audit arch, __NR_socket
+# audit arch, then syscall numbers by name
+_SECCOMP_ARCH = {
+    "x86_64": (0xC000003E, {"socket": 41, "io_uring_setup": 425, "mq_open": 240, "shmget": 29, "semget": 64,
+                            "msgget": 68, "memfd_create": 319}),
+    "aarch64": (0xC00000B7, {"socket": 198, "io_uring_setup": 425, "mq_open": 180, "shmget": 194, "semget": 190,
+                             "msgget": 186, "memfd_create": 279}),
+}
 
 
 def seccomp_supported() -> bool:
     return platform.machine() in _SECCOMP_ARCH
 
 
-def install_network_filter() -> None:
-    """Refuse socket() for every family but AF_UNIX with EACCES. Needs no_new_privs."""
-    arch, nr_socket = _SECCOMP_ARCH[platform.machine()]
+def refused_calls(plan: dict, memory_cgroup: bool) -> list[str]:
+    """What the filter refuses for a run under `plan`:
+    io_uring always (it could open sockets around the filter); SysV and POSIX IPC where there is
+    no IPC namespace (objects that outlive the run, shared with every other run); memfd where no
+    memory cgroup counts its pages (RLIMIT_AS does not)."""
+    refused = ["io_uring_setup"]
+    if not plan.get("ipc_ns"):
+        refused += ["mq_open", "shmget", "semget", "msgget"]
+    if not memory_cgroup:
+        refused.append("memfd_create")
+    return refused
+
+
+def install_filter(refused=("io_uring_setup",), unix_sockets: bool = True) -> None:
+    """Refuse with EACCES the calls named in `refused`, and socket() for every family but
+    AF_UNIX (with `unix_sockets=False`, for every family: without a network namespace the
+    abstract unix socket names are shared with the whole machine). Needs no_new_privs."""
+    arch, numbers = _SECCOMP_ARCH[platform.machine()]
     ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
-    allow, deny = 0x7FFF0000, 0x00050000 | errno.EACCES
-    program = [
-        (ld, 0, 0, 4),                    # 0: A = arch
-        (jeq, 0, 8, arch),                # 1: foreign ABI (i386 int 0x80) -> deny
-        (ld, 0, 0, 0),                    # 2: A = syscall number
-        (jge, 6, 0, 0x40000000),          # 3: x32 ABI -> deny
-        (jeq, 5, 0, 425),                 # 4: io_uring_setup -> deny
-        (jeq, 1, 0, nr_socket),           # 5: socket -> check its family
-        (ret, 0, 0, allow),               # 6
-        (ld, 0, 0, 16),                   # 7: A = low word of args[0] (the family)
-        (jeq, 0, 1, socket.AF_UNIX),      # 8
-        (ret, 0, 0, allow),               # 9
-        (ret, 0, 0, deny),                # 10
-    ]
+    code = [("ld", 4), ("deny_unless", arch), ("ld", 0), ("deny_if_ge", 0x40000000)]   # no foreign or x32 ABI
+    code += [("deny_if", numbers[name]) for name in refused]
+    code += [("allow_unless", numbers["socket"])]
+    code += [("ld", 16), ("deny_unless", socket.AF_UNIX)] if unix_sockets else [("deny",)]
+    code += [("allow",), ("deny",)]
+    allow_at, deny_at = len(code) - 2, len(code) - 1
+    program = []
+    for i, (op, *arg) in enumerate(code):
+        to_allow, to_deny = allow_at - i - 1, deny_at - i - 1
+        program.append({
+            "ld": lambda: (ld, 0, 0, arg[0]),
+            "deny_unless": lambda: (jeq, 0, to_deny, arg[0]),
+            "deny_if": lambda: (jeq, to_deny, 0, arg[0]),
+            "deny_if_ge": lambda: (jge, to_deny, 0, arg[0]),
+            "allow_unless": lambda: (jeq, 0, to_allow, arg[0]),
+            "allow": lambda: (ret, 0, 0, 0x7FFF0000),
+            "deny": lambda: (ret, 0, 0, 0x00050000 | errno.EACCES),
+        }[op]())
     filters = (_SockFilter * len(program))(*[_SockFilter(*ins) for ins in program])
     prog = _SockFprog(len(program), filters)
     _check(libc.prctl(ctypes.c_int(PR_SET_SECCOMP), ctypes.c_ulong(2), ctypes.byref(prog),
@@ -129,6 +154,7 @@ def set_rlimits(limits: dict, own_uid: bool) -> None:
         pin(resource.RLIMIT_AS, int(limits["memory_bytes"]))
     pin(resource.RLIMIT_CORE, 0)
     pin(resource.RLIMIT_FSIZE, int(limits["file_bytes"]))
+    pin(resource.RLIMIT_NOFILE, int(limits["max_files"]))   # with FSIZE, bounds what files can hold
     cpu = int(math.ceil(limits["wall_s"] * max(1, limits["threads"]))) + 2
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))       # SIGXCPU first, then SIGKILL
     if own_uid:
@@ -192,20 +218,53 @@ def remove_ipc_of(uid: int) -> None:
                 remove(int(row[id_field]))          # IPC_RMID
 
 
-def remove_files_of(uid: int) -> None:
-    """Without a private /tmp, a run could leave files in the shared world-writable directories."""
-    for base in ("/tmp", "/var/tmp", "/dev/shm"):
+# World-writable places a run could leave files in where it has no private /tmp of its own.
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock", "/dev/mqueue")
+
+
+def remove_files_of(uid: int, bases=SHARED_WRITABLE) -> None:
+    """Without a private /tmp, a run could leave files in the shared world-writable directories
+    (and in world-writable directories inside them): remove everything `uid` owns there. The
+    sandbox uid has no groups, so a directory it can write to is its own or world-writable."""
+    pending = list(bases)
+    while pending:
+        base = pending.pop()
         try:
             entries = list(os.scandir(base))
         except OSError:
             continue
         for entry in entries:
             try:
-                if entry.stat(follow_symlinks=False).st_uid != uid:
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-                else:
-                    os.unlink(entry.path)
+                st = entry.stat(follow_symlinks=False)
+                if st.st_uid == uid:
+                    if stat.S_ISDIR(st.st_mode):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)
+                elif stat.S_ISDIR(st.st_mode) and st.st_mode & stat.S_IWOTH:
+                    pending.append(entry.path)
             except OSError:
                 pass
+
+
+def hide_option_values(options, argv_area=None) -> bool:
+    """Overwrite, in this process's own command line, the values given to `options` (as
+    `--opt VALUE` or `--opt=VALUE`) with x's. /proc/PID/cmdline is readable by every process on
+    the machine that can see this one, sandboxed runs at the uid level included. Returns whether
+    anything was hidden."""
+    fields = open("/proc/self/stat").read().rpartition(")")[2].split()
+    start, end = int(fields[45]), int(fields[46])         # arg_start, arg_end (fields 48, 49)
+    with open("/proc/self/mem", "r+b", buffering=0) as mem:
+        mem.seek(start)
+        args = mem.read(end - start).split(b"\0")
+        changed = False
+        for i, arg in enumerate(args):
+            for option in (o.encode() for o in options):
+                if arg == option and i + 1 < len(args) and args[i + 1]:
+                    args[i + 1], changed = b"x" * len(args[i + 1]), True
+                elif arg.startswith(option + b"=") and len(arg) > len(option) + 1:
+                    args[i], changed = option + b"=" + b"x" * (len(arg) - len(option) - 1), True
+        if changed:
+            mem.seek(start)
+            mem.write(b"\0".join(args))
+    return changed

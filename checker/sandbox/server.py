@@ -3,15 +3,24 @@
 `checker.sandbox.ForkServer` starts it once per grader with `python -I` (no user site, no
 PYTHON* variables, no current directory on sys.path). It imports torch, `checker.wire` and the
 entry's module, and nothing else of the grader: no suites, no references, no results. For each
-request it forks a keeper, which forks the runner (see checker.sandbox.children):
+request it forks one copy of itself, the runner (see checker.sandbox.children):
 
     grader  ──socket──▶  fork server   (never runs learner code; stays privileged)
-                           └─ keeper    pid 1 of the run's namespaces; reports how the runner ended
-                                └─ runner   limits, unprivileged uid, no network; runs the entry
+                           ├─ init      `sleep`, pid 1 of the run's PID namespace (spawned, not
+                           │            forked: no copy of the server); holds the namespace
+                           └─ runner    pid 2 there; its own mount, network and IPC namespaces,
+                                        limits, unprivileged uid; runs the entry
 
-Only the keeper's report (a pipe the runner never holds) and the runner's answer pipe count: a
-child cannot claim success with an exit code. The server enforces the wall clock from outside and
-answers only after every process of the run is gone. Every child is a copy of the server, so the
+Only the runner's wait status, which the server reads itself, and its answer pipe count: a child
+cannot claim success with an exit code alone. The server enforces the wall clock from outside and
+answers only after every process of the run is gone: once the runner has ended, the server kills
+the init, and the kernel kills and reaps the rest of the namespace before the init's own end is
+reported. Without a PID namespace the server, as child subreaper, sweeps up what the run left.
+The runner is not the namespace's init on purpose: an init ignores the signals it sends itself,
+so abort(), SIGXCPU and SIGXFSZ would not end it. The init lives in the server's mount namespace
+with an empty environment; its /proc/1 links (root, cwd, fd) would lead out of the run's
+filesystem, and only a process with rights over it (not the runner's unprivileged uid) may
+follow them. Every child is a copy of the server, so the
 server never lets learner data (requests, answers, output) into its heap: see framing.Buffer.
 """
 from __future__ import annotations
@@ -28,24 +37,30 @@ import tempfile
 import time
 import traceback
 
-from checker.sandbox.children import keeper, reap_any, sweep
+from checker.sandbox.cgroups import Cgroups
+from checker.sandbox.children import reap_any, runner, sweep
 from checker.sandbox.detect import detect
+from checker.sandbox.filesystem import runtime_files
 from checker.sandbox.framing import ANSWER, MEMORY, RAISED, RESULT, SETUP, Buffer, recv_frame, send_frame
 from checker.sandbox.linux import CLONE_NEWPID, F_SETPIPE_SZ, PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, \
     UidSlots, prctl, remove_files_of, remove_ipc_of, setns, unshare
+
+# The most of a runner's own words (a traceback, a memory error) passed on: the child writes them.
+MESSAGE_BYTES = 16 << 10
+
 
 # --- One run, as the server tracks it -----------------------------------------------------------------
 
 class ChildRun:
     def __init__(self, run_id: int, limits: dict, visible: list):
         self.id, self.limits, self.visible = run_id, limits, visible
-        self.uid = self.lock_fd = self.home = self.keeper = self.deadline = None
+        self.uid = self.lock_fd = self.home = self.pid = self.init = self.deadline = self.group = None
         self.started = time.monotonic()
         self.clean = False                  # every process of the run is known to be gone
         self.killed = None                  # "timeout" | "result-too-large" | "shutdown"
-        self.keeper_status = None           # raw wait status of the keeper
-        self.report = bytearray()           # the keeper's JSON lines (trusted: no learner data)
-        self.fds = {}                       # fd -> "answer" | "output" | "report"
+        self.status = None                  # raw wait status of the runner, once it ended
+        self.init_ended = False             # the PID namespace's init (if any) has been reaped
+        self.fds = {}                       # fd -> "answer" | "output"
         # Learner data lives in Buffers only (see Buffer). The answer buffer is one byte larger
         # than the largest acceptable answer, so filling it means "too large".
         self.answer = Buffer(int(limits["result_bytes"]) + ANSWER.size + 1)
@@ -110,13 +125,26 @@ def _discard(fd: int) -> int:
     return os.readv(fd, [_discard_buffer.view])
 
 
+def init_program(plan: dict) -> str | None:
+    """The program that holds each run's PID namespace as its pid 1 (see the module docstring)."""
+    if not plan["pid_ns"]:
+        return None
+    found = shutil.which("sleep", path=os.environ.get("PATH") or "/usr/bin:/bin")
+    if found is None:
+        raise RuntimeError("no `sleep` program on PATH to be the init of a run's PID namespace")
+    return found
+
+
 # --- The loop -------------------------------------------------------------------------------------------
 
 class Server:
     def __init__(self, sock: socket.socket, entry, plan: dict, scratch: str):
         self.sock, self.entry, self.plan, self.scratch = sock, entry, plan, scratch
         self.pid = os.getpid()
-        self.runs: dict[int, ChildRun] = {}     # keeper pid -> run
+        self.runs: dict[int, ChildRun] = {}     # runner pid -> run
+        self.inits: dict[int, ChildRun] = {}    # pid of the init of a run's PID namespace -> run
+        self.init_program = init_program(plan)
+        self.cgroups = Cgroups.create() if plan["cgroups"] else None
         self.slots = UidSlots() if plan["uid"] else None
         self.own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC) if plan["pid_ns"] else None
         self.selector = selectors.DefaultSelector()
@@ -149,15 +177,18 @@ class Server:
                 for run in list(self.runs.values()):
                     if run.killed is None and now >= run.deadline:
                         self._kill(run, "timeout")
-                    if run.keeper_status is not None:
+                    if run.status is not None and run.init is not None and not run.init_ended:
+                        self._end_namespace(run)
+                    if run.status is not None and (run.init is None or run.init_ended):
                         self._finish(run)
         finally:                                # the grader has gone: nothing may outlive us
             for run in list(self.runs.values()):
                 self._kill(run, "shutdown")
             for run in list(self.runs.values()):
-                if run.keeper_status is None:
+                for pid in (run.pid, run.init):
                     try:
-                        os.waitpid(run.keeper, 0)
+                        if pid is not None:
+                            os.waitpid(pid, 0)
                     except ChildProcessError:
                         pass
                 if not self.plan["pid_ns"] and run.uid is not None:
@@ -165,11 +196,13 @@ class Server:
                 self._release(run)
             if not self.plan["pid_ns"]:
                 sweep(None, reap=reap_any)
+            if self.cgroups is not None:
+                self.cgroups.remove()
             shutil.rmtree(self.scratch, ignore_errors=True)
 
     def _control(self) -> bool:
         try:
-            # The request goes straight into a Buffer the keeper inherits and we unmap after the
+            # The request goes straight into a Buffer the runner inherits and we unmap after the
             # fork: a later run's child never finds this submission's source in its memory.
             header, request = recv_frame(self.sock, lambda size: Buffer(size, inherit=True))
         except (EOFError, OSError):
@@ -190,7 +223,9 @@ class Server:
             if pid == 0:
                 return
             if pid in self.runs:
-                self.runs[pid].keeper_status = status
+                self.runs[pid].status = status
+            elif pid in self.inits:
+                self.inits.pop(pid).init_ended = True
             # anything else is an orphan of a run we already killed
 
     # -- one run
@@ -209,7 +244,9 @@ class Server:
                 run.home = tempfile.mkdtemp(prefix=f"run-{run_id}-", dir=self.scratch)
                 if run.uid is not None:
                     os.chown(run.home, run.uid, run.uid)
-            for name in ("report", "answer", "output"):
+            if self.cgroups is not None:
+                run.group = self.cgroups.leaf(run_id, int(limits["memory_bytes"]), int(limits["max_processes"]))
+            for name in ("answer", "output"):
                 pipes[name] = os.pipe()
             for name in ("answer", "output"):
                 try:
@@ -218,21 +255,33 @@ class Server:
                     pass
             if plan["pid_ns"]:
                 setns(self.own_pid_ns, CLONE_NEWPID)
-                unshare(CLONE_NEWPID)         # the next child is pid 1 of a fresh namespace
+                unshare(CLONE_NEWPID)         # children from here on go into a fresh namespace
+                # Its pid 1: a `sleep` that outlives the run's wall clock (and so cannot outlive a
+                # server that died), spawned without copying this process.
+                lifetime = str(int(float(limits["wall_s"])) + 120)
+                run.init = os.posix_spawn(self.init_program, [self.init_program, lifetime], {},
+                                          setsid=True)
+                self.inits[run.init] = run
             pid = os.fork()
         except OSError as exc:
             for r, w in pipes.values():
                 os.close(r)
                 os.close(w)
+            if plan["pid_ns"]:
+                setns(self.own_pid_ns, CLONE_NEWPID)
+            if run.init is not None:
+                os.kill(run.init, signal.SIGKILL)
+                os.waitpid(run.init, 0)
+                self.inits.pop(run.init, None)
             self._reply(run, "sandbox-error", f"could not start the run: {exc}", None, None)
             self._release(run)
             return
         if pid == 0:
-            child_fds = [pipes["report"][1], pipes["answer"][1], pipes["output"][1]]
-            keeper(self.pid, self.entry, request, limits, plan, run.uid, run.home, child_fds, visible)
+            runner(self.pid, self.entry, request, limits, plan, run.uid, run.home,
+                   [pipes["answer"][1], pipes["output"][1]], visible, run.group)
         if plan["pid_ns"]:
             setns(self.own_pid_ns, CLONE_NEWPID)
-        run.keeper, run.deadline = pid, time.monotonic() + float(limits["wall_s"])
+        run.pid, run.deadline = pid, time.monotonic() + float(limits["wall_s"])
         for name, (r, w) in pipes.items():
             os.close(w)
             os.set_blocking(r, False)
@@ -240,21 +289,21 @@ class Server:
             self.selector.register(r, selectors.EVENT_READ, (run, name))
         self.runs[pid] = run
 
-    def _read(self, run: ChildRun, name: str, fd: int) -> bool:
-        """Take what `fd` has; False once it is at its end (or no longer wanted)."""
+    def _read(self, run: ChildRun, name: str, fd: int, draining: bool = False) -> bool:
+        """Take what `fd` has; False once it is at its end (or no longer wanted). While draining
+        a finished run, an empty pipe is its end too, whoever still holds its other end."""
         try:
             if name == "output":
                 n = run.take_output(fd)
-            elif name == "answer":
+            else:
                 n = run.take_answer(fd) if run.killed is None else 0
                 if n and run.answer_used == len(run.answer.view):
                     self._kill(run, "result-too-large")
                     n = 0
-            else:
-                chunk = os.read(fd, 65536)
-                run.report += chunk[:max(0, (1 << 16) - len(run.report))]
-                n = len(chunk)
         except BlockingIOError:
+            if draining:
+                self._close(run, fd)
+                return False
             return True
         except OSError:
             n = 0
@@ -272,28 +321,45 @@ class Server:
     def _kill(self, run: ChildRun, reason: str) -> None:
         if run.killed is None:
             run.killed = reason
-        if run.keeper_status is not None:
+        if run.init is not None and not run.init_ended:
+            try:
+                os.kill(run.init, signal.SIGKILL)  # the kernel takes the whole namespace with it
+            except OSError:
+                pass
+        if run.status is not None:
             return
         if not self.plan["pid_ns"]:
             try:
-                os.killpg(run.keeper, signal.SIGKILL)
+                os.killpg(run.pid, signal.SIGKILL)
             except OSError:
                 pass
         try:
-            os.kill(run.keeper, signal.SIGKILL)   # as pid 1 of its namespace, it takes all with it
+            os.kill(run.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+    def _end_namespace(self, run: ChildRun) -> None:
+        """The runner has ended: end its PID namespace, whose init's exit we then wait for."""
+        try:
+            os.kill(run.init, signal.SIGKILL)
         except OSError:
             pass
 
     def _finish(self, run: ChildRun) -> None:
-        del self.runs[run.keeper]
-        run.clean = self.plan["pid_ns"] or _report(run).get("clean") is True
-        if not run.clean:
-            # The keeper was killed before it could clean up, so its orphans came to us.
-            run.clean = sweep(run.uid, exclude=self.runs.keys(), reap=self._reap)
-        for fd, name in list(run.fds.items()):        # every writer is gone: drain to the end
-            while self._read(run, name, fd):
+        del self.runs[run.pid]
+        # With a PID namespace, the kernel killed and reaped the rest of the run before its
+        # init's exit was reported. Without one, its orphans came to us (we are a child
+        # subreaper) or still run under its uid: sweep them, sparing the other runs.
+        run.clean = self.plan["pid_ns"] or sweep(run.uid, exclude=self.runs.keys(), reap=self._reap)
+        # All the run's processes are gone, so everything they wrote is in the pipes now: take
+        # it and stop at the first empty read. An end passed to another process (over a unix
+        # socket, say) must not keep us here.
+        for fd, name in list(run.fds.items()):
+            while self._read(run, name, fd, draining=True):
                 pass
         status, detail, exit_code, signame, message, payload = judge_run(run)
+        if message is not None and len(message) > MESSAGE_BYTES:    # the child wrote it: bound it
+            message = message[-MESSAGE_BYTES:]
         if not run.clean:
             detail += " (warning: some processes of this run could not be killed)"
         self._release(run, keep_buffers=True)   # nothing of the run is left when the grader hears of it
@@ -304,6 +370,9 @@ class Server:
         run.close()
 
     def _release(self, run: ChildRun, keep_buffers: bool = False) -> None:
+        if run.group is not None:
+            run.group.remove()
+            run.group = None
         if run.home and run.home != "/tmp":
             shutil.rmtree(run.home, ignore_errors=True)
         if run.uid is not None and not self.plan["mount_ns"]:
@@ -341,17 +410,6 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def _report(run: ChildRun) -> dict:
-    """The keeper's JSON lines, merged."""
-    report = {}
-    for line in bytes(run.report).splitlines():
-        try:
-            report.update(json.loads(line))
-        except ValueError:
-            pass
-    return report
-
-
 def judge_run(run: ChildRun):
     """(status, detail, exit_code, signal name, message, payload) from what the run left behind.
     `detail` is in the server's words; `message` and `payload` are views of the runner's answer."""
@@ -363,15 +421,7 @@ def judge_run(run: ChildRun):
                 None, "SIGKILL", None, None)
     if run.killed == "shutdown":
         return "sandbox-error", "the fork server shut down during the run", None, None, None, None
-    report = _report(run)
-    if "error" in report:
-        last = report["error"].strip().splitlines()[-1]
-        return "sandbox-error", f"the sandbox could not be set up: {last}", None, None, None, None
-    if "status" not in report:
-        code = os.waitstatus_to_exitcode(run.keeper_status)
-        how = f"signal {_signal_name(-code)}" if code < 0 else f"exit code {code}"
-        return "sandbox-error", f"the sandbox keeper died ({how})", None, None, None, None
-    code = os.waitstatus_to_exitcode(report["status"])
+    code = os.waitstatus_to_exitcode(run.status)
     exit_code, signame = (code, None) if code >= 0 else (None, _signal_name(-code))
     kind, body = _parse_answer(run)
     if kind == RESULT and exit_code == 0:
@@ -382,6 +432,9 @@ def judge_run(run: ChildRun):
         return "crashed", "", exit_code, signame, body, None
     if kind == SETUP:
         return "sandbox-error", "the sandbox could not be set up", exit_code, signame, body[-2000:], None
+    if signame == "SIGKILL" and run.group is not None and run.group.oom_killed():
+        return ("memory", f"killed by the kernel for using more than its {int(run.limits['memory_bytes']) >> 20} MiB "
+                "of memory (shared memory and files in memory included)", exit_code, signame, None, None)
     if signame == "SIGKILL":
         return "memory", "killed by SIGKILL without a timeout: most likely out of memory", exit_code, signame, None, None
     if signame == "SIGXCPU":
@@ -420,6 +473,7 @@ def _resolve(entry: str):
 def main() -> None:
     # The configuration comes over the socket, not argv: /proc/<pid>/cmdline is world-readable.
     sock = socket.socket(fileno=int(sys.argv[1]))
+    sock.set_inheritable(False)                 # nothing the server spawns may hold it
     try:
         config, _ = recv_frame(sock)
         # Same-uid processes (rlimits-only mode) must not ptrace us or read our /proc files.
@@ -434,8 +488,9 @@ def main() -> None:
         warm_up = getattr(sys.modules.get(getattr(entry, "__module__", ""), None), "warm_up", None)
         if callable(warm_up):
             warm_up()
+        plan["files"] = runtime_files(plan)    # the runtime's own module files, shown one by one
         if not plan["pid_ns"]:
-            prctl(PR_SET_CHILD_SUBREAPER, 1)       # orphans of a killed keeper come to us
+            prctl(PR_SET_CHILD_SUBREAPER, 1)       # orphans of a run come to us
         scratch = tempfile.mkdtemp(prefix="torchkata-sandbox-")
         os.chmod(scratch, 0o711)
         server = Server(sock, entry, plan, scratch)
