@@ -3,20 +3,19 @@
 A submission is a directory laid out like exercises/ (or flat: `gather.py` at its top), a .zip
 of one, or a notebook. Only kata files named by the manifest (.py) and notebooks (.ipynb) are
 read; everything else (conftest.py, sitecustomize.py, .pth files, ...) is listed as rejected
-and never touched again. Notebooks are not executed: the graded definitions are lifted out of
-their code cells by name (or by the `graded` cell tag that `kata build` writes).
+and never touched again. Notebooks are not executed: for each kata a notebook holds, only its
+graded definitions and the imports, helpers and constants they use are lifted out of the code
+cells (checker.notebook), so scratch cells never run.
 """
 from __future__ import annotations
 
-import ast
-import json
 import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker import manifest
+from checker import manifest, notebook
 
 MAX_FILE_BYTES = 2 << 20          # a kata file or notebook larger than this is refused
 MAX_ZIP_BYTES = 64 << 20          # uncompressed size of an uploaded archive
@@ -35,30 +34,10 @@ def _is_hidden(path: Path) -> bool:
     return any(part.startswith(".") or part == "__pycache__" for part in path.parts)
 
 
-def notebook_source(text: str, graded: set[str] | None = None) -> str:
-    """The importable part of a notebook: imports plus top-level definitions and constants from
-    its code cells. Shell escapes, magics and top-level statements (training runs, prints) are
-    dropped, so nothing but definitions executes when the result is imported."""
-    nb = json.loads(text)
-    pieces = []
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        code = cell.get("source", "")
-        code = "".join(code) if isinstance(code, list) else code
-        code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
-        try:
-            tree = ast.parse(code)
-        except SyntaxError:
-            tags = set(cell.get("metadata", {}).get("tags", []))
-            if graded and tags & graded or "graded" in tags:
-                pieces.append(code)   # keep it, so the learner sees their own syntax error
-            continue
-        for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
-                                 ast.ClassDef, ast.Assign, ast.AnnAssign)):
-                pieces.append(ast.get_source_segment(code, node, padded=False) or ast.unparse(node))
-    return "\n\n".join(pieces) + "\n"
+def notebook_source(text: str, graded, display: str = "notebook.ipynb") -> str:
+    """The importable part of a notebook for these graded names: what they need and no more."""
+    parsed = notebook.read(text)
+    return notebook.lift(notebook.file_cells(parsed, display), graded)
 
 
 def _flat_name(kata: manifest.Kata) -> str:
@@ -106,29 +85,28 @@ def _add_notebook(sub: Submission, path: Path, display: str, katas) -> None:
         sub.rejected.append(f"{display}: larger than {MAX_FILE_BYTES >> 20} MiB")
         return
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        source = notebook_source(text, {n for k in katas for n in k.graded})
-    except (ValueError, AttributeError, TypeError) as exc:
+        parsed = notebook.read(path.read_text(encoding="utf-8", errors="replace"))
+    except notebook.NotebookError as exc:
         sub.rejected.append(f"{display}: not a readable notebook ({exc})")
         return
-    defined = _defined_names(source)
+    cells = notebook.file_cells(parsed, display)
     used = False
-    for kata in katas:
-        if kata.id in sub.sources or not (set(kata.graded) & defined):
+    for kata in notebook.katas_in(parsed, cells, katas):
+        if kata.id in sub.sources:
             continue
-        sub.sources[kata.id] = (display, source)
+        sub.sources[kata.id] = (display, notebook.lift(cells, kata.graded))
         used = True
     if not used:
         sub.rejected.append(f"{display}: defines none of the graded names")
 
 
-def _defined_names(source: str) -> set[str]:
+def notebook_katas(path: Path, katas) -> list:
+    """The katas a single notebook submission holds (for grading it without --kata)."""
     try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return {n for line in source.splitlines() for n in [line.split("(")[0].split()[-1]]
-                if line.startswith(("def ", "class "))}
-    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))}
+        parsed = notebook.read(Path(path).read_text(encoding="utf-8", errors="replace"))
+    except (notebook.NotebookError, OSError):
+        return []
+    return notebook.katas_in(parsed, notebook.file_cells(parsed, Path(path).name), katas)
 
 
 def _safe_extract(archive: Path, dest: Path) -> list[str]:
