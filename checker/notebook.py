@@ -17,6 +17,7 @@ in this notebook's kernel and prints the same report as `kata check`.
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 import symtable
 import warnings
@@ -271,6 +272,28 @@ def check(kata_id: str | None = None, notebook: str | None = None, *, device: st
     if not katas:
         print("this notebook defines none of the graded names of any kata")
         return
-    for kata in katas:
-        print(learner.check_source(kata, lift(cells, kata.graded), display, device=device, seed=seed,
-                                   in_notebook=True))
+    with _torch_settings_kept():
+        for kata in katas:
+            print(learner.check_source(kata, lift(cells, kata.graded), display, device=device, seed=seed,
+                                       in_notebook=True))
+
+
+@contextlib.contextmanager
+def _torch_settings_kept():
+    """Grading seeds torch's random generators and sets threads and matmul precision; inside a
+    learner's kernel, all of that is put back afterwards, so the cells they run next behave as
+    before the check."""
+    import torch
+    threads, precision = torch.get_num_threads(), torch.get_float32_matmul_precision()
+    rng = torch.get_rng_state()
+    cuda_rng = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
+    tf32 = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+        torch.set_float32_matmul_precision(precision)
+        torch.set_rng_state(rng)
+        if cuda_rng is not None:
+            torch.cuda.set_rng_state_all(cuda_rng)
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = tf32

@@ -94,7 +94,7 @@ def test_unknown_kata_is_a_usage_error(capsys):
     assert exit_info.value.code == 2 and "known katas" in capsys.readouterr().err
 
 
-def test_check_explains_and_sets_the_exit_code(tmp_path, kata_tree, capsys):
+def test_check_explains_and_sets_the_exit_code(workspace, tmp_path, kata_tree, capsys):
     kata_tree(GATHER.id)
     assert cli.main(["check", "gather", "--dir", str(tmp_path), "--device", "cpu"]) == 0
     assert "✓ 04_indexing/gather" in capsys.readouterr().out
@@ -202,7 +202,7 @@ def test_progress_counts_solved_katas(workspace, capsys):
     assert "✓ 04_indexing/gather" in out and f"katas solved: 1/{len(manifest.load())}" in out
 
 
-def test_watch_rechecks_a_kata_when_it_is_saved(tmp_path, kata_tree, capsys):
+def test_watch_rechecks_a_kata_when_it_is_saved(workspace, tmp_path, kata_tree, capsys):
     kata_tree(GATHER.id)
     assert cli.main(["watch", "gather", "--dir", str(tmp_path), "--rounds", "1", "--interval", "0"]) == 0
     assert "✓ 04_indexing/gather" in capsys.readouterr().out

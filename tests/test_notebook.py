@@ -165,3 +165,19 @@ def test_a_failure_in_a_notebook_names_the_cell_it_ran_in(tmp_path):
     assert "✗ 04_indexing/gather" in out and "NameError" in out
     assert f'File "Cell In[{graded.execution_count}]"' in out, out
     shutil.rmtree(tmp_path / "ws")
+
+
+def test_checking_inside_a_kernel_leaves_torch_as_the_learner_had_it(monkeypatch, capsys, tmp_path):
+    import torch
+    (tmp_path / course_root.WORKSPACE_MARKER).write_text('[workspace]\ncourse = ""\n')
+    monkeypatch.setattr(course_root, "_current", course_root.find_upward(tmp_path))
+    source = GATHER.solution_path.read_text()
+    monkeypatch.setattr(notebook, "kernel_cells", lambda: [Cell("Cell In[1]", source)])
+    torch.manual_seed(1234)
+    expected = torch.rand(3)
+    torch.manual_seed(1234)
+    threads = torch.get_num_threads()
+    notebook.check(GATHER.id)
+    assert "✓ 04_indexing/gather" in capsys.readouterr().out
+    assert torch.get_num_threads() == threads
+    assert torch.equal(torch.rand(3), expected), "the learner's random stream goes on as if unchecked"
