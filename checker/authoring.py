@@ -14,7 +14,9 @@ the kata and `kata hint <id>`, and puts a generated-file header (templates/stub.
 Everything outside the markers (module docstring, imports, signatures, docstrings, helpers the
 learner should see) is copied unchanged. `render_notebook` lays the same stub out as notebook
 cells, `build` writes both for every kata (or, with check=True, reports which are stale), and
-`reset` gives a learner a fresh stub after backing up their work.
+`reset` gives a learner a fresh stub after backing up their work. Neither overwrites a file in
+which a graded body has been written (a learner's work) without a backup: build refuses unless
+forced, and then backs it up first (checker.backups).
 
 Only the standard library, jinja2 and nbformat are imported here, never torch, so `kata build`
 is quick.
@@ -22,7 +24,6 @@ is quick.
 from __future__ import annotations
 
 import ast
-import datetime
 import io
 import re
 import textwrap
@@ -34,14 +35,14 @@ from typing import Iterable
 import jinja2
 import nbformat
 
-from checker import ROOT, manifest
+from checker import backups, course_root, manifest
 from checker.manifest import Kata
 from checker.spec import SpecError, read_reference
 
 BEGIN_MARKER = "# BEGIN SOLUTION"
 END_MARKER = "# END SOLUTION"
-BACKUP_ROOT = ROOT / ".torchkata" / "backup"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+CHECK_TAG = "torchkata-check"   # the notebook's last cell, which grades the notebook itself
 
 # Any comment that mentions a marker; a well-formed marker is exactly BEGIN_MARKER/END_MARKER
 # alone on its line. Looser spellings are rejected rather than silently left in the stub,
@@ -409,8 +410,9 @@ def render_notebook(kata: Kata, source: str) -> str:
     """The kata as a Jupyter notebook (nbformat 4.5 JSON text), byte-for-byte reproducible.
 
     Cells: the lesson (title and module docstring), the imports, then the module's code in
-    order, each graded definition in a cell of its own tagged ["graded", "<name>"], and a
-    closing note on how to get it checked. Graders find a graded cell by either tag.
+    order, each graded definition in a cell of its own tagged ["graded", "<name>"], a note on
+    checking, and a last cell (tagged "torchkata-check") that grades the notebook itself with
+    the same report as `kata check`. Graders find a graded cell by either tag.
     """
     filename = f"solutions/{kata.relpath}"
     stub = _stub_module(kata, source, filename)
@@ -462,11 +464,16 @@ def render_notebook(kata: Kata, source: str) -> str:
         "## Checking your work\n\n"
         f"Replace each `raise NotImplementedError(...)` in the cells tagged `graded` ({graded_list}). "
         "Keep the names, signatures and docstrings: the hidden suite calls them as they are.\n\n"
-        f"- To check locally, copy each graded cell over the matching definition in "
-        f"`exercises/{kata.relpath}` and run `pytest exercises/{kata.relpath}`.\n"
-        "- Or submit this notebook as it is, if your course grades notebooks.\n\n"
-        f"Stuck? `kata hint {kata.id}` shows one more hint each time you run it.",
+        "Then run the cell below. It grades the code you have run in this notebook (only the graded "
+        "definitions and the imports, helpers and constants they use; your scratch cells are left "
+        "alone) and prints the same report as `kata check`. From a terminal, "
+        f"`kata check notebooks/{kata.id}.ipynb` grades this notebook as saved.\n\n"
+        f"Stuck? `kata hint {kata.id} NAME` shows one more hint for one graded name each time you run it.",
         id=next_id(),
+    ))
+    cells.append(nbformat.v4.new_code_cell(
+        f"from checker.notebook import check\n\ncheck({kata.id!r})",
+        id=next_id(), metadata={"tags": [CHECK_TAG]},
     ))
 
     notebook = nbformat.v4.new_notebook(
@@ -483,6 +490,96 @@ def render_notebook(kata: Kata, source: str) -> str:
     except nbformat.ValidationError as error:
         raise BuildError(f"{filename}: the generated notebook is not valid nbformat: {error.message}") from None
     return nbformat.writes(notebook).rstrip("\n") + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# The README's kata list
+
+
+def readme_path() -> Path:
+    """The course's README, whose kata list `kata build` keeps in step with the manifest."""
+    return course_root.current().course.root / "README.md"
+
+
+_README_BLOCK = re.compile(r"(<!-- katas:begin[^\n]*-->\n)(.*?)(<!-- katas:end -->)", re.DOTALL)
+
+
+def readme_kata_list() -> str:
+    """The README's list of stubs and their graded names, in syllabus order."""
+    rows = [(f"exercises/{k.relpath}", ", ".join(k.graded)) for k in manifest.load()]
+    width = max((len(path) for path, _ in rows), default=0) + 2
+    lines = [f"{path.ljust(width)}{names}" for path, names in rows]
+    return "```text\n" + "\n".join(lines) + f"\n```\n{len(rows)} katas in {len({k.chapter for k in manifest.load()})} chapters.\n"
+
+
+def render_readme(text: str) -> str:
+    return _README_BLOCK.sub(lambda m: m.group(1) + readme_kata_list() + m.group(3), text)
+
+
+# --------------------------------------------------------------------------------------------
+# A learner's work: which graded bodies have been written
+
+
+def _function_bodies(code: str, prefix: str = "") -> dict[str, list[ast.stmt]]:
+    """Every def's body (docstring left out) by qualified name, methods included."""
+    bodies: dict[str, list[ast.stmt]] = {}
+
+    def visit(nodes, prefix):
+        for node in nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                body = node.body
+                if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+                        and isinstance(body[0].value.value, str):
+                    body = body[1:]
+                bodies[prefix + node.name] = body
+            if isinstance(node, ast.ClassDef):
+                visit(node.body, prefix + node.name + ".")
+
+    visit(ast.parse(code).body, prefix)
+    return bodies
+
+
+def _not_implemented(body: list[ast.stmt]) -> bool:
+    """A body that is one `raise NotImplementedError(...)`: a stub nobody has written in yet."""
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+    return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+
+
+def _code_cells(text: str, suffix: str) -> list[str]:
+    """The code of a stub, or of each code cell of a notebook (magics and escapes dropped)."""
+    if suffix != ".ipynb":
+        return [text]
+    from checker import notebook
+    return [notebook.python_code(cell.source) or "" for cell in notebook.file_cells(notebook.read(text), "")]
+
+
+def written_bodies(path: Path, generated: bytes) -> list[str]:
+    """The graded bodies someone has written in the stub or notebook at path: the functions
+    that the freshly generated file leaves as `raise NotImplementedError` but the file on disk
+    does not. A file that cannot be read as code counts as written in: it is mid-edit."""
+    path = Path(path)
+    stubbed: set[str] = set()
+    for code in _code_cells(generated.decode("utf-8"), path.suffix):
+        stubbed |= {name for name, body in _function_bodies(code).items() if _not_implemented(body)}
+    current: dict[str, list[ast.stmt]] = {}
+    try:
+        for code in _code_cells(path.read_text(encoding="utf-8"), path.suffix):
+            current.update(_function_bodies(code))
+    except (SyntaxError, ValueError, OSError, UnicodeDecodeError):
+        return ["(it does not parse, so it is taken as work in progress)"]
+    return sorted(name for name in stubbed if name in current and not _not_implemented(current[name]))
+
+
+class OverwriteRefused(BuildError):
+    """build would overwrite files that hold a learner's work; `force=True` backs them up first."""
+
+    def __init__(self, written: dict[Path, list[str]]):
+        self.written = written
+        lines = [f"{path}: {', '.join(names)}" for path, names in written.items()]
+        super().__init__("these files hold written graded bodies, which a build would overwrite:\n  "
+                         + "\n  ".join(lines))
 
 
 # --------------------------------------------------------------------------------------------
@@ -511,20 +608,16 @@ def read_solution(kata: Kata, solutions_root: Path | None = None) -> str:
         raise BuildError(f"{kata.id}: no reference solution at {path}") from None
 
 
-README_PATH = ROOT / "README.md"
-_README_BLOCK = re.compile(r"(<!-- katas:begin[^\n]*-->\n)(.*?)(<!-- katas:end -->)", re.DOTALL)
+def course_backups() -> Path:
+    """Where build --force keeps what it replaces: the course folder's own .torchkata/backup/."""
+    course = course_root.current().course
+    return course_root.Workspace(course.root, course).backups
 
 
-def readme_kata_list() -> str:
-    """The README's list of stubs and their graded names, in syllabus order."""
-    rows = [(f"exercises/{k.relpath}", ", ".join(k.graded)) for k in manifest.load()]
-    width = max((len(path) for path, _ in rows), default=0) + 2
-    lines = [f"{path.ljust(width)}{names}" for path, names in rows]
-    return "```text\n" + "\n".join(lines) + f"\n```\n{len(rows)} katas in {len({k.chapter for k in manifest.load()})} chapters.\n"
-
-
-def render_readme(text: str) -> str:
-    return _README_BLOCK.sub(lambda m: m.group(1) + readme_kata_list() + m.group(3), text)
+def workspace_backups() -> Path:
+    """Where reset keeps what it replaces: the learner's workspace's .torchkata/backup/."""
+    location = course_root.current()
+    return location.workspace.backups if location.workspace else course_backups()
 
 
 def build(
@@ -534,6 +627,9 @@ def build(
     solutions_root: Path | None = None,
     exercises_root: Path | None = None,
     notebooks_root: Path | None = None,
+    force: bool = False,
+    backup_root: Path | None = None,
+    backed_up: list | None = None,
 ) -> list[Path]:
     """Render every kata's stub and notebook from its reference solution.
 
@@ -544,6 +640,11 @@ def build(
     check=False: write the files whose content changed (unchanged files keep their mtime) and
     return those paths. check=True: write nothing and return the paths that are missing or
     stale; an empty list means the committed stubs are up to date.
+
+    A stub or notebook on disk in which a graded body has been written (a learner's work, see
+    `written_bodies`) is never overwritten silently: build raises OverwriteRefused, writing
+    nothing, unless force=True; then each such file is first copied to backup_root (default:
+    the course's .torchkata/backup/), and (file, backup) pairs are appended to backed_up.
 
     The *_root keywords replace solutions/, exercises/ and notebooks/ (tests use them).
     """
@@ -566,11 +667,22 @@ def build(
     if problems:
         raise BuildError("\n".join(problems))
 
-    if katas is None and exercises_root is None and README_PATH.is_file():
-        rendered.append((README_PATH, render_readme(README_PATH.read_text(encoding="utf-8")).encode("utf-8")))
+    readme = readme_path()
+    if katas is None and exercises_root is None and readme.is_file():
+        rendered.append((readme, render_readme(readme.read_text(encoding="utf-8")).encode("utf-8")))
     changed = [path for path, data in rendered if not path.is_file() or path.read_bytes() != data]
     if check:
         return changed
+    kata_of = {path: kata for kata in selected for path in _targets(kata, exercises_root, notebooks_root)}
+    written = {path: names for path, data in rendered
+               if path in changed and path in kata_of and path.is_file()
+               for names in [written_bodies(path, data)] if names}
+    if written and not force:
+        raise OverwriteRefused(written)
+    for path in written:
+        backup = backups.save(path, kata_of[path].id, Path(backup_root) if backup_root else course_backups())
+        if backed_up is not None:
+            backed_up.append((path, backup))
     for path, data in rendered:
         # exercises/<chapter>/ is a plain folder of kata files: no __init__.py, on purpose.
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -586,26 +698,22 @@ def reset(
     solutions_root: Path | None = None,
     backup_root: Path | None = None,
 ) -> Path | None:
-    """Put a fresh stub at dest (default: the kata's exercises file).
+    """Put a fresh stub at dest (default: the kata's file in the learner's workspace).
 
-    If dest holds anything other than the fresh stub, it is first copied to
-    .torchkata/backup/<id>-<timestamp>.py, and that path is returned; otherwise None.
+    If dest holds anything other than the fresh stub, it is first copied to the backup folder
+    (default: the workspace's .torchkata/backup/<chapter>/<module>-<timestamp>.py), and that
+    path is returned; otherwise None.
     """
     (kata,) = _resolve([kata])
-    dest = Path(dest) if dest is not None else kata.exercise_path
+    if dest is None:
+        workspace = course_root.current().workspace
+        dest = (workspace.exercises / kata.relpath) if workspace else kata.exercise_path
+    dest = Path(dest)
     stub = render_stub(kata, read_solution(kata, solutions_root)).encode("utf-8")
 
     backup = None
     if dest.is_file() and dest.read_bytes() != stub:
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        base = Path(backup_root) if backup_root is not None else BACKUP_ROOT
-        backup = base / f"{kata.id}-{stamp}.py"
-        attempt = 1
-        while backup.exists():  # two resets within one second
-            attempt += 1
-            backup = base / f"{kata.id}-{stamp}-{attempt}.py"
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        backup.write_bytes(dest.read_bytes())
+        backup = backups.save(dest, kata.id, Path(backup_root) if backup_root is not None else workspace_backups())
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_bytes(stub)
     return backup

@@ -1,9 +1,14 @@
 """The `kata` command (also `python -m checker`).
 
-Learners:     kata list | kata progress | kata check ID | kata hint ID [NAME] | kata watch | kata reset ID
-Instructors:  kata new ID NAME... | kata build [--check] | kata validate
+Learners:     kata init [DIR] | kata list | kata progress | kata check ID|FILE|--all | kata hint ID [NAME]
+              kata watch [ID] | kata reset ID | kata restore [BACKUP] | kata solution ID
+Instructors:  kata new ID NAME... | kata build [--check] [--force] | kata validate
 Course staff: kata grade DIR | kata grade --batch ROOT --out-dir DIR [--shard K/N] | kata merge DIR... --out DIR
               | kata report DIR [--html PAGE] | kata export ...
+
+Every command works on one course and, for a learner, one workspace (checker.course_root):
+`--course DIR`, else $TORCHKATA_COURSE, else the nearest course or workspace at or above the
+working directory, else the course installed with torchkata.
 
 torch is imported only by the commands that grade, so `kata hint` and `kata list` answer at once.
 """
@@ -12,40 +17,94 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
-from checker import ROOT, emitters, manifest
+from checker import course_root, emitters, learner, manifest
 
-STATE_DIR = ROOT / ".torchkata"
+
+def _shown(path: Path) -> str:
+    """A path as learners should see it: relative to the working directory when below it."""
+    try:
+        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _workspace_or_exit(command: str):
+    workspace = course_root.current().workspace
+    if workspace is None:
+        print(f"kata {command}: there is no kata workspace here. `kata init` makes one (then cd into it), "
+              f"or pass --dir", file=sys.stderr)
+        raise SystemExit(2)
+    return workspace
+
+
+def _exercises(args, command: str) -> Path:
+    """The folder of the learner's kata files: --dir, else the workspace's exercises/."""
+    if getattr(args, "dir", None):
+        return Path(args.dir)
+    return _workspace_or_exit(command).exercises
 
 
 # ---------------------------------------------------------------------------------------------
 # Learner commands
 # ---------------------------------------------------------------------------------------------
 
-def cmd_list(args) -> int:
-    chapter = None
-    for kata in manifest.load():
-        if kata.chapter != chapter:
-            chapter = kata.chapter
-            print(f"\n{chapter}  {kata.chapter_title}")
-        print(f"  {kata.id:<32} {kata.title}")
+def cmd_init(args) -> int:
+    from checker import workspace
+    location = course_root.current()
+    dest = Path(args.dir)
+    try:
+        report = workspace.init(dest, location.course)
+    except (workspace.WorkspaceError, course_root.CourseError) as error:
+        print(f"kata init: {error}", file=sys.stderr)
+        return 2
+    stubs = sum(1 for p in report.added if p.suffix == ".py")
+    if report.created:
+        print(f"made a kata workspace in {_shown(report.root)}: {stubs} stubs in exercises/, their notebooks "
+              f"in notebooks/, from {location.course.describe()}")
+        first = next((p for p in report.added if p.suffix == ".py"), None)   # syllabus order
+        print(f"next: cd {_shown(report.root)}, open {first.relative_to(report.root) if first else 'exercises/'} "
+              f"and run `pytest` (README.md lists the kata commands)")
+    else:
+        print(f"{_shown(report.root)} is already a workspace: added {len(report.added)} new kata file(s), "
+              f"left {report.kept} as they were")
     return 0
 
 
-def _hint_state() -> dict:
-    path = STATE_DIR / "hints.json"
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
+def _chapter_number(chapter: str) -> int:
+    return int(chapter.split("_")[0])
 
 
-def _save_hint_state(state: dict) -> None:
-    STATE_DIR.mkdir(exist_ok=True)
-    (STATE_DIR / "hints.json").write_text(json.dumps(state, indent=2))
+def cmd_list(args) -> int:
+    katas = manifest.load()
+    titles = manifest.chapters()
+    by_chapter: dict[str, list] = {}
+    for kata in katas:
+        by_chapter.setdefault(kata.chapter, []).append(kata)
+    order = list(by_chapter)
+    for empty in sorted(c for c in titles if c not in by_chapter):   # named, but no katas yet
+        later = [i for i, c in enumerate(order) if _chapter_number(c) > _chapter_number(empty)]
+        order.insert(later[0] if later else len(order), empty)
+    for chapter in order:
+        print(f"\n{chapter}  {titles.get(chapter, '')}" + ("" if chapter in by_chapter else "  (no katas yet)"))
+        for kata in by_chapter.get(chapter, []):
+            print(f"  {kata.id:<32} {kata.title}")
+    print(f"\n{len(katas)} katas in {len(by_chapter)} chapters.")
+    numbers = [_chapter_number(c) for c in order]
+    gaps = [n for n in range(min(numbers, default=1), max(numbers, default=0) + 1)
+            if n not in {_chapter_number(c) for c in by_chapter}]
+    if gaps:
+        print(f"Chapter numbers follow the syllabus and never change, so a kata's id stays the same as the "
+              f"course grows; {', '.join(f'{n:02d}' for n in gaps)} "
+              f"{'has' if len(gaps) == 1 else 'have'} no katas yet.")
+    location = course_root.current()
+    print(f"course: {location.course.describe()}"
+          + (f"; workspace: {_shown(location.workspace.root)}" if location.workspace else ""))
+    return 0
 
 
 def cmd_hint(args) -> int:
@@ -62,15 +121,16 @@ def cmd_hint(args) -> int:
         return 2
     ladder = kata.hints_for(name)
     key = f"{kata.id}::{name}"
-    state = _hint_state()
+    state = learner.state()
+    steps = state.hints()
     if args.all:
         shown = len(ladder)
     elif args.level:
         shown = min(max(args.level, 1), len(ladder))
     else:
-        shown = min(state.get(key, 0) + 1, len(ladder))
-    state[key] = max(state.get(key, 0), shown)
-    _save_hint_state(state)
+        shown = min(steps.get(key, 0) + 1, len(ladder))
+    steps[key] = max(steps.get(key, 0), shown)
+    state.save_hints(steps)
     print(f"{kata.id}: {kata.title} ({name})")
     for number, hint in enumerate(ladder[:shown], start=1):
         print(f"\nhint {number} of {len(ladder)}: {hint}")
@@ -79,57 +139,104 @@ def cmd_hint(args) -> int:
     return 0
 
 
-def _grade_in_process(katas, root: Path, device: str, seed: int = 0):
-    from checker import runner
-    executor = runner.InProcess(time_limit_s=runner.NAME_TIME_LIMIT_S)
-    devices = runner.devices_for(device)
-    return [runner.grade_kata(k, runner.Target.from_file(root / k.relpath), executor, seed=seed, devices=devices)
-            for k in katas]
-
-
-def _mark(result) -> str:
-    return "✓" if result.passed else "✗"
-
-
 def cmd_progress(args) -> int:
-    results = _grade_in_process(manifest.load(), Path(args.dir), args.device)
+    folder = _exercises(args, "progress")
+    results = learner.grade_files(manifest.load(), folder, device=args.device)
     for result in results:
         states = "  ".join(f"{t.name}:{'ok' if t.status.passed else t.status.value}" for t in result.tests)
-        print(f"{_mark(result)} {result.kata_id:<32} {states}")
+        print(f"{learner.mark(result)} {result.kata_id:<32} {states}")
+    learner.state().record(results)
     solved = sum(r.passed for r in results)
     todo = [r for r in results if not r.passed]
     if todo:
-        print(f"\nnext kata: {Path(args.dir) / todo[0].kata_id}.py  (kata check {todo[0].kata_id})")
+        print(f"\nnext kata: {_shown(folder / todo[0].kata_id)}.py  (kata check {todo[0].kata_id})")
     print(f"katas solved: {solved}/{len(results)}")
     return 0 if solved == len(results) else 1
 
 
-def _print_result(result) -> None:
-    print(f"{_mark(result)} {result.kata_id}: {result.title}")
-    for test in result.tests:
-        print(f"  {'ok' if test.status.passed else test.status.value:<16} {test.name}")
-        if not test.status.passed and test.status.value != "not-implemented":
-            print("    " + test.message.replace("\n", "\n    "))
+def _check_notebook(path: Path, args) -> int:
+    from checker import notebook
+    try:
+        parsed = notebook.read(path.read_text(encoding="utf-8"))
+    except (OSError, notebook.NotebookError) as error:
+        print(f"kata check: {path} is not a readable notebook: {error}", file=sys.stderr)
+        return 2
+    cells = notebook.file_cells(parsed, path.name)
+    katas = notebook.katas_in(parsed, cells, manifest.load())
+    if not katas:
+        print(f"kata check: {path} defines none of the graded names of any kata", file=sys.stderr)
+        return 2
+    from checker import runner
+    results = [learner.grade(k, runner.Target(_shown(path), source=notebook.lift(cells, k.graded)),
+                             device=args.device, seed=args.seed) for k in katas]
+    return _print_checked(results)
+
+
+def _print_checked(results) -> int:
+    for result in results:
+        print(learner.report(result))
+    for line in learner.after(results):
+        print(line)
+    return 0 if all(r.passed for r in results) else 1
 
 
 def cmd_check(args) -> int:
+    if args.all:
+        if args.target:
+            print("kata check: give a kata or --all, not both", file=sys.stderr)
+            return 2
+        results = learner.grade_files(manifest.load(), _exercises(args, "check"), device=args.device, seed=args.seed)
+        code = _print_checked(results)
+        print(f"katas solved: {sum(r.passed for r in results)}/{len(results)}")
+        return code
+    if not args.target:
+        print("kata check: name a kata (e.g. `kata check gather`), a kata file or notebook, or --all", file=sys.stderr)
+        return 2
+    path = Path(args.target)
+    if path.suffix == ".ipynb":
+        return _check_notebook(path, args)
+    from checker import runner
+    if path.suffix == ".py" and path.is_file():
+        kata = manifest.match_path(path)
+        if kata is None:
+            print(f"kata check: {path} is not a kata file (expected <chapter>/<module>.py, e.g. "
+                  f"04_indexing/gather.py)", file=sys.stderr)
+            return 2
+    else:
+        kata = _kata_or_exit(args.target)
+        path = _exercises(args, "check") / kata.relpath
+    return _print_checked([learner.grade(kata, runner.Target.from_file(path, _shown(path)),
+                                         device=args.device, seed=args.seed)])
+
+
+def cmd_solution(args) -> int:
     kata = _kata_or_exit(args.kata)
-    [result] = _grade_in_process([kata], Path(args.dir), args.device, args.seed)
-    _print_result(result)
-    return 0 if result.passed else 1
+    path = _exercises(args, "solution") / kata.relpath
+    from checker import runner
+    result = learner.grade(kata, runner.Target.from_file(path, _shown(path)), device=args.device)
+    learner.state().record([result])
+    if not result.passed:
+        print(f"kata solution shows the reference once your {_shown(path)} passes; "
+              f"`kata check {kata.id}` shows what is left", file=sys.stderr)
+        return 1
+    reference = kata.solution_path.read_text(encoding="utf-8")
+    # The markers are for the stub builder; the hints are worth reading next to the answer.
+    print(re.sub(r"^[ \t]*# (BEGIN|END) SOLUTION[ \t]*\n", "", reference, flags=re.MULTILINE), end="")
+    print(f"\n# ^ the reference for {kata.id}; yours ({_shown(path)}) passes too.")
+    return 0
 
 
 def cmd_watch(args) -> int:
     """Re-check a kata the moment its file is saved (file-system notification, or a poll)."""
     from checker.watching import file_changes
-    root = Path(args.dir)
+    root = _exercises(args, "watch")
     katas = [_kata_or_exit(args.kata)] if args.kata else list(manifest.load())
     by_path = {(root / k.relpath).resolve(): k for k in katas}
-    print(f"watching {len(katas)} kata file(s) under {root}/ (Ctrl-C to stop)", flush=True)
+    print(f"watching {len(katas)} kata file(s) under {_shown(root)}/ (Ctrl-C to stop)", flush=True)
 
     def check(kata, path):
-        print(f"\n--- {time.strftime('%H:%M:%S')} {path}", flush=True)
-        _print_result(_grade_in_process([kata], root, args.device)[0])
+        print(f"\n--- {time.strftime('%H:%M:%S')} {_shown(path)}", flush=True)
+        _print_checked(learner.grade_files([kata], root, device=args.device))
         sys.stdout.flush()
 
     rounds = 0
@@ -151,11 +258,48 @@ def cmd_watch(args) -> int:
 def cmd_reset(args) -> int:
     from checker import authoring
     kata = _kata_or_exit(args.kata)
-    backup = authoring.reset(kata)
-    state = _hint_state()   # a fresh start climbs the hint ladders from the bottom again
-    _save_hint_state({k: v for k, v in state.items() if not k.startswith(kata.id + "::")})
-    print(f"{kata.exercise_path.relative_to(ROOT)} is a fresh stub again"
-          + (f"; your version was saved to {backup}" if backup else ""))
+    dest = _exercises(args, "reset") / kata.relpath
+    backup = authoring.reset(kata, dest)
+    learner.state().forget_hints(kata)   # a fresh start climbs the hint ladders from the bottom again
+    print(f"{_shown(dest)} is a fresh stub again"
+          + (f"; your version was saved to {_shown(backup)} (`kata restore` lists backups)" if backup else ""))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from checker import backups
+    workspace = _workspace_or_exit("restore")
+    found = backups.listing(workspace.backups)
+    if not args.backup:
+        if not found:
+            print(f"no backups in {_shown(workspace.backups)}/ (kata reset and kata build --force make them)")
+            return 0
+        print(f"backups in {_shown(workspace.backups)}/, newest first:")
+        for backup in found:
+            print(f"  {backup.name:<48} {backup.kind} of {backup.kata_id}, {backup.taken:%Y-%m-%d %H:%M:%S}")
+        print("restore one with `kata restore NAME` (or a kata id, for its newest); "
+              "what it replaces is backed up first")
+        return 0
+    wanted = args.backup.removeprefix(str(workspace.backups) + os.sep)
+    matches = [b for b in found if wanted in (b.name, b.path.name)]
+    if not matches:
+        try:
+            kata = manifest.get(wanted)
+        except KeyError:
+            kata = None
+        matches = [b for b in found if kata is not None and b.kata_id == kata.id and b.kind == "stub"][:1]
+    if not matches:
+        print(f"kata restore: no backup {args.backup!r}; `kata restore` lists them", file=sys.stderr)
+        return 2
+    backup = matches[0]
+    dest = backup.original(workspace.exercises, workspace.notebooks)
+    from checker import authoring
+    kata = manifest.get(backup.kata_id)
+    source = authoring.read_solution(kata)
+    fresh = authoring.render_notebook(kata, source) if backup.kind == "notebook" else authoring.render_stub(kata, source)
+    previous = backups.restore(backup, dest, workspace.backups, fresh=fresh.encode("utf-8"))
+    print(f"restored {_shown(dest)} from {backup.name}"
+          + (f"; what was there is saved as {_shown(previous)}" if previous else ""))
     return 0
 
 
@@ -163,34 +307,65 @@ def cmd_reset(args) -> int:
 # Instructor commands
 # ---------------------------------------------------------------------------------------------
 
+def _course_folder_or_exit(command: str):
+    """The course folder an instructor command may write into: never the packaged course, and
+    never from inside a learner's workspace (whose stubs it would not touch anyway)."""
+    location = course_root.current()
+    if location.course.packaged:
+        print(f"kata {command}: the course packaged with torchkata is read-only; run this in a course folder "
+              f"(one with katas.toml), or pass --course DIR", file=sys.stderr)
+        raise SystemExit(2)
+    if location.workspace is not None and not location.workspace.is_course:
+        print(f"kata {command}: {_shown(location.workspace.root)} is a learner's workspace, and `kata {command}` is "
+              f"for course authors. A fresh stub of one kata: `kata reset ID` (yours is backed up first)",
+              file=sys.stderr)
+        raise SystemExit(2)
+    return location.course
+
+
 def cmd_build(args) -> int:
     from checker import authoring
+    course = _course_folder_or_exit("build")
     katas = [_kata_or_exit(k) for k in args.katas] or None
+    backed_up: list = []
     try:
-        changed = authoring.build(katas, check=args.check)
+        changed = authoring.build(katas, check=args.check, force=args.force, backed_up=backed_up)
+    except authoring.OverwriteRefused as refused:
+        print(f"kata build: {refused}", file=sys.stderr)
+        print("nothing was written. Those bodies are someone's work: `kata build --force` backs each file up "
+              "to .torchkata/backup/ before overwriting it (`kata restore` brings it back)", file=sys.stderr)
+        return 1
     except authoring.BuildError as exc:
         print(f"kata build: {exc}", file=sys.stderr)
         return 1
     if args.check:
         for path in changed:
-            print(f"stale: {path.relative_to(ROOT)}")
-        print("generated files are up to date" if not changed else "run `kata build` to regenerate them")
+            print(f"stale: {_relative(path, course.root)}")
+        print("generated files are up to date" if not changed else
+              "run `kata build` to regenerate them (it refuses to overwrite written bodies without --force)")
         return 1 if changed else 0
+    for path, backup in backed_up:
+        print(f"backed up {_relative(path, course.root)} to {_relative(backup, course.root)}")
     for path in changed:
-        print(f"wrote {path.relative_to(ROOT)}")
+        print(f"wrote {_relative(path, course.root)}")
     print(f"{len(changed)} file(s) changed")
     return 0
 
 
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
 def cmd_new(args) -> int:
     from checker import scaffold
+    course = _course_folder_or_exit("new")
     try:
         written = scaffold.new_kata(args.kata, args.names)
     except scaffold.ScaffoldError as error:
         print(f"kata new: {error}", file=sys.stderr)
         return 2
     for path in written:
-        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        print(f"wrote {_relative(path, course.root)}")
     print(f"next: fill in every TODO, then `kata build {args.kata}` and `kata validate {args.kata}` "
           f"(validate lists what is still missing)")
     return 0
@@ -284,18 +459,33 @@ def _kata_or_exit(kata_id: str):
         raise SystemExit(2)
 
 
+_COURSE_HELP = ("the course (a folder with katas.toml) or workspace to use (default: $TORCHKATA_COURSE, else "
+                "the nearest one at or above this folder, else the course installed with torchkata)")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    # --course is accepted before the command and after it (`kata --course D list`, `kata list --course D`).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--course", metavar="DIR", default=argparse.SUPPRESS, help=_COURSE_HELP)
     parser = argparse.ArgumentParser(prog="kata", description="torchkata: learn PyTorch by doing katas.")
+    parser.add_argument("--course", metavar="DIR", default=None, help=_COURSE_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name, func, help_text):
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
         p.set_defaults(func=func)
         return p
 
     def device(p):
         p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"],
                        help="where the katas run (default auto: cuda, then mps, then cpu)")
+
+    def exercises_dir(p):
+        p.add_argument("--dir", default=None, help="the folder of your kata files (default: the workspace's exercises/)")
+
+    p = add("init", cmd_init, "make a learner workspace: stubs, notebooks, a pytest config and a README")
+    p.add_argument("dir", nargs="?", default="torchkata",
+                   help="where (default ./torchkata); in an existing workspace, adds the katas it lacks")
 
     add("list", cmd_list, "list every kata in syllabus order")
 
@@ -310,18 +500,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="+", help="its graded names: functions in snake_case, nn.Module classes in CapWords")
 
     p = add("progress", cmd_progress, "grade your exercises and show which katas are solved")
-    p.add_argument("--dir", default=str(ROOT / "exercises"), help="exercises directory (default: the repo's)")
+    exercises_dir(p)
     device(p)
 
-    p = add("check", cmd_check, "grade one kata and explain any failure")
-    p.add_argument("kata")
-    p.add_argument("--dir", default=str(ROOT / "exercises"))
+    p = add("check", cmd_check, "grade a kata and explain any failure, then name the next kata")
+    p.add_argument("target", nargs="?", metavar="KATA",
+                   help="a kata id (04_indexing/gather, or gather), a kata file, or a notebook (.ipynb)")
+    p.add_argument("--all", action="store_true", help="check every kata")
+    exercises_dir(p)
     p.add_argument("--seed", type=int, default=0, help="seed for the hidden inputs")
+    device(p)
+
+    p = add("solution", cmd_solution, "show a kata's reference solution, once your version passes")
+    p.add_argument("kata")
+    exercises_dir(p)
     device(p)
 
     p = add("watch", cmd_watch, "re-check katas each time you save")
     p.add_argument("kata", nargs="?", help="only this kata (default: all)")
-    p.add_argument("--dir", default=str(ROOT / "exercises"))
+    exercises_dir(p)
     p.add_argument("--poll", action="store_true", help="poll for changes instead of file-system notification")
     p.add_argument("--interval", type=float, default=0.5, help="with --poll: seconds between file checks")
     p.add_argument("--rounds", type=int, default=None, help=argparse.SUPPRESS)  # tests stop the loop
@@ -329,10 +526,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("reset", cmd_reset, "restore a kata's stub (your version is backed up in .torchkata/backup/)")
     p.add_argument("kata")
+    exercises_dir(p)
+
+    p = add("restore", cmd_restore, "list the backups of your kata files, or put one back")
+    p.add_argument("backup", nargs="?", help="a backup's name as listed, or a kata id for its newest stub backup")
 
     p = add("build", cmd_build, "render stubs (exercises/) and notebooks (notebooks/) from solutions/")
     p.add_argument("katas", nargs="*", help="only these katas (default: all)")
     p.add_argument("--check", action="store_true", help="write nothing; fail if generated files are stale")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite stubs and notebooks with written graded bodies, after backing them up")
 
     p = add("validate", cmd_validate, "prove every suite: reference passes, stub fails, mistakes caught")
     p.add_argument("katas", nargs="*")
@@ -385,7 +588,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        if not args.course:
+            course_root.current()   # a course that cannot be found is reported here, before any command
+            return args.func(args)
+        with course_root.using(course_root.resolve(args.course)):
+            return args.func(args)
+    except course_root.CourseError as error:
+        print(f"kata: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         return 1
 

@@ -236,6 +236,10 @@ def grade_command(args, server=None) -> int:
             server.close()
         return 2
     path = Path(args.batch or args.dir)
+    if not args.kata and not args.batch and path.suffix == ".ipynb":
+        # One notebook holds one kata (or a few): grading every other kata would only add
+        # "not found" failures to its report.
+        katas = submission.notebook_katas(path, katas) or katas
     seed = course_seed(args.seed)
     executor = _executor(args, devices, server)
     for kata in katas:          # reference results once, before any learner code runs

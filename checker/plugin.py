@@ -1,8 +1,15 @@
 """The pytest plugin behind `pytest exercises/` (registered as the `torchkata` pytest11 entry point).
 
-Each kata file found under the given paths becomes a collector with one item per graded name,
-e.g. `exercises/04_indexing/gather.py::gather_2d`. Items run in this process through the same
-runner `kata grade` uses; their failure report is the judge's message, with no checker frames.
+It loads in every pytest run of the environment it is installed in, so it keeps to itself: unless
+pytest runs inside a kata workspace (a folder made by `kata init`, marked by torchkata.toml) or
+a course folder (one with katas.toml, such as a clone of torchkata), it only adds its two
+`--kata-*` options and does nothing else: no collection, no markers, no summary, no imports of
+torch or of the course.
+
+Inside one, each kata file found under the given paths becomes a collector with one item per
+graded name, e.g. `exercises/04_indexing/gather.py::gather_2d`. Items run in this process
+through the same runner `kata grade` uses; their failure report is the judge's message, with no
+checker frames.
 """
 from __future__ import annotations
 
@@ -11,44 +18,78 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, manifest
+from checker import course_root, manifest
+from checker.course_root import Location
 
 # pytest-timeout's limit for one kata item (one graded name), unless --timeout is given on the
 # command line; an ini `timeout` (such as a project's own test settings) does not change it.
 KATA_TIMEOUT_S = 20
-_CHECKER_DIR = ROOT / "checker"
 _STATUS = "kata_status"
+_PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def pytest_addoption(parser):
-    group = parser.getgroup("torchkata", "torchkata kata grading")
-    for flag, kwargs in (
-        ("--device", dict(default="auto", choices=["auto", "cpu", "cuda", "mps"],
-                          help="device the katas run on (default: auto = cuda, then mps, then cpu)")),
-        ("--kata-seed", dict(type=int, default=0, help="seed for the hidden inputs (default 0)")),
-    ):
+    # Both options carry the kata- prefix, so they cannot clash with a project's own --device or
+    # --seed; they are registered everywhere (pytest parses options before it knows the rootdir).
+    group = parser.getgroup("torchkata", "torchkata kata grading (only inside a kata workspace)")
+    group.addoption("--kata-device", dest="kata_device", default="auto", choices=["auto", "cpu", "cuda", "mps"],
+                    help="device the katas run on (default: auto = cuda, then mps, then cpu)")
+    group.addoption("--kata-seed", dest="kata_seed", type=int, default=0,
+                    help="seed for the hidden inputs (default 0)")
+
+
+def workspace_of(config) -> Location | None:
+    """The kata workspace or course this run is in: found at or above the rootdir, or else the
+    directory pytest was started from. None means this is some other project's run."""
+    for start in (config.rootpath, config.invocation_params.dir):
         try:
-            group.addoption(flag, dest=flag.lstrip("-").replace("-", "_"), **kwargs)
-        except ValueError:  # another plugin already owns the flag: ours stays reachable via --kata-*
-            group.addoption("--kata-" + flag.lstrip("-"), dest=flag.lstrip("-").replace("-", "_"), **kwargs)
+            found = course_root.find_upward(start)
+        except course_root.CourseError as error:
+            raise pytest.UsageError(f"torchkata: {error}") from None
+        if found is not None:
+            return found
+    return None
 
 
 def pytest_configure(config):
+    location = workspace_of(config)
+    if location is None:
+        return
     config.addinivalue_line("markers", "kata(id): an item graded by a torchkata hidden suite")
     config.addinivalue_line("markers", "chapter(name): the syllabus chapter a kata item belongs to")
+    config.pluginmanager.register(KataSession(config, location), "torchkata-session")
 
 
-def pytest_collection_modifyitems(items):
-    # Katas run in syllabus order (the manifest's), not in file-name order.
-    if items and all(isinstance(item, KataItem) for item in items):
-        items.sort(key=lambda item: item.kata.index)
+class KataSession:
+    """The hooks that run only inside a kata workspace, bound to its course."""
 
+    def __init__(self, config, location: Location):
+        self.config = config
+        self.location = location
+        try:
+            self.katas = manifest.load(location.course.manifest)
+        except (OSError, ValueError) as error:
+            raise pytest.UsageError(f"torchkata: the course's manifest cannot be read: {error}") from None
+        self.skip_dirs = {_PACKAGE_DIR, location.course.root / "checker"}
 
-def pytest_collect_file(file_path: Path, parent):
-    kata = manifest.match_path(file_path)
-    if kata is None or _CHECKER_DIR in file_path.resolve().parents:
+    def pytest_collect_file(self, file_path: Path, parent):
+        kata = manifest.match_path(file_path, self.katas)
+        if kata is None or self.skip_dirs & set(file_path.resolve().parents):
+            return None
+        return KataFile.from_parent(parent, path=file_path, kata=kata)
+
+    def pytest_collection_modifyitems(self, items):
+        # Katas run in syllabus order (the manifest's), not in file-name order.
+        if items and all(isinstance(item, KataItem) for item in items):
+            items.sort(key=lambda item: item.kata.index)
+
+    def pytest_report_teststatus(self, report, config):
+        if report.when == "call" and report.failed and _status_of(report) == "not-implemented":
+            return "not implemented", "N", ("NOT IMPLEMENTED", {"yellow": True})
         return None
-    return KataFile.from_parent(parent, path=file_path, kata=kata)
+
+    def pytest_terminal_summary(self, terminalreporter):
+        _summary(terminalreporter, self.katas)
 
 
 class KataFile(pytest.File):
@@ -60,7 +101,7 @@ class KataFile(pytest.File):
         # The reference's results are computed here, at collection, so an item's time limit
         # measures the learner's code only (and `import torch` is paid before any item runs).
         from checker import runner
-        runner.plan(self.kata, self.config.getoption("kata_seed"), runner.devices_for(self.config.getoption("device")))
+        runner.plan(self.kata, self.config.getoption("kata_seed"), runner.devices_for(self.config.getoption("kata_device")))
         for name in self.kata.graded:
             item = KataItem.from_parent(self, name=name, kata=self.kata)
             item.add_marker(pytest.mark.kata(self.kata.id))
@@ -103,7 +144,7 @@ class KataItem(pytest.Item):
         from checker import runner
         from checker.results import Status
         config = self.config
-        devices = runner.devices_for(config.getoption("device"))
+        devices = runner.devices_for(config.getoption("kata_device"))
         display = os.path.relpath(self.path)
         try:
             result = runner.grade_kata(self.kata, runner.Target.from_file(self.path, display),
@@ -136,13 +177,7 @@ def _status_of(report) -> str | None:
     return dict(report.user_properties).get(_STATUS)
 
 
-def pytest_report_teststatus(report, config):
-    if report.when == "call" and report.failed and _status_of(report) == "not-implemented":
-        return "not implemented", "N", ("NOT IMPLEMENTED", {"yellow": True})
-    return None
-
-
-def pytest_terminal_summary(terminalreporter):
+def _summary(terminalreporter, katas) -> None:
     by_kata: dict[str, bool] = {}
     files: dict[str, str] = {}
     not_implemented: dict[str, list[str]] = {}
@@ -161,7 +196,7 @@ def pytest_terminal_summary(terminalreporter):
         return
     solved = sum(by_kata.values())
     terminalreporter.write_sep("-", "torchkata")
-    order = {k.id: k.index for k in manifest.load()}
+    order = {k.id: k.index for k in katas}
     todo = sorted((k for k, ok in by_kata.items() if not ok), key=lambda k: order.get(k, 0))
     for kata_id in sorted(not_implemented, key=lambda k: order.get(k, 0)):
         names = ", ".join(not_implemented[kata_id])

@@ -25,7 +25,7 @@ import warnings
 
 import torch
 
-from checker import wire
+from checker import cellmap, wire
 from checker.argkinds import materialise
 from checker.guards import CountOps, Forbid, ForbiddenCall, KataTimeout, configure_determinism
 
@@ -102,11 +102,17 @@ def describe_exception(exc: BaseException, filename: str | None) -> dict:
     own = [f for f in frames if filename and f.filename == filename]
     if isinstance(exc, SyntaxError) and exc.filename == filename:
         own = [traceback.FrameSummary(filename, exc.lineno or 0, "<module>", line=exc.text or "")]
+    # Code lifted from a notebook names the cell each line came from (checker.cellmap).
+    lines = linecache.getlines(filename) if filename else []
+    message = str(exc)
+    if isinstance(exc, SyntaxError) and own and cellmap.relocate(filename, own[0].lineno, lines)[0] != filename:
+        message = exc.msg   # its "(file, line N)" suffix would name the lifted module's line
     return {
         "type": type(exc).__name__,
         "mro": [c.__name__ for c in type(exc).__mro__],
-        "message": str(exc)[:2000],
-        "frames": [[f.filename, f.lineno, f.name, (f.line or "").strip()] for f in own[-8:]],
+        "message": message[:2000],
+        "frames": [[*cellmap.relocate(f.filename, f.lineno or 0, lines), f.name, (f.line or "").strip()]
+                   for f in own[-8:]],
     }
 
 

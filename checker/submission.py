@@ -3,8 +3,9 @@
 A submission is a directory laid out like exercises/ (or flat: `gather.py` at its top), a .zip
 of one, or a notebook. Only kata files named by the manifest (.py) and notebooks (.ipynb) are
 read; everything else (conftest.py, sitecustomize.py, .pth files, ...) is listed as rejected
-and never touched again. Notebooks are not executed: the graded definitions are lifted out of
-their code cells by name (or by the `graded` cell tag that `kata build` writes).
+and never touched again. Notebooks are not executed: for each kata a notebook holds, only its
+graded definitions and the imports, helpers and constants they use are lifted out of the code
+cells (checker.notebook), so scratch cells never run.
 
 This runs in the trusted parent, on files a student controls, so every step is bounded and
 nothing a file holds can raise out of here:
@@ -33,7 +34,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker import manifest
+from checker import manifest, notebook
 
 MAX_FILE_BYTES = 2 << 20          # a kata .py file larger than this is refused
 MAX_NOTEBOOK_BYTES = 8 << 20      # notebooks carry outputs (images), so they may be larger
@@ -219,22 +220,35 @@ def _defined_names(source: str) -> set[str]:
 
 def _add_notebook(sub: Submission, data: bytes, shown: str, katas) -> None:
     try:
-        source = notebook_source(data, {n for k in katas for n in k.graded})
+        notebook_source(data, {n for k in katas for n in k.graded})   # bounded checks: size, shape, JSON depth
+        parsed = notebook.read(data.decode("utf-8", "replace"))
+        cells = notebook.file_cells(parsed, shown)
+        found = [(kata, notebook.lift(cells, kata.graded)) for kata in notebook.katas_in(parsed, cells, katas)]
     except Refused as exc:
         sub.reject(shown, str(exc))
         return
     except Exception as exc:  # noqa: BLE001 - e.g. MemoryError: this notebook's problem only
-        sub.reject(shown, f"not a readable notebook ({type(exc).__name__})")
+        sub.reject(shown, f"not a readable notebook ({type(exc).__name__}: {str(exc)[:200]})")
         return
-    defined = _defined_names(source)
     used = False
-    for kata in katas:
-        if kata.id in sub.sources or not (set(kata.graded) & defined):
+    for kata, source in found:
+        if kata.id in sub.sources:
             continue
         sub.sources[kata.id] = (shown, source)
         used = True
     if not used:
         sub.reject(shown, "defines none of the graded names")
+
+
+def notebook_katas(path: Path, katas) -> list:
+    """The katas a single notebook submission holds (for grading it without --kata)."""
+    try:
+        if Path(path).stat().st_size > MAX_NOTEBOOK_BYTES:
+            return []
+        parsed = notebook.read(Path(path).read_text(encoding="utf-8", errors="replace"))
+        return notebook.katas_in(parsed, notebook.file_cells(parsed, Path(path).name), katas)
+    except Exception:  # noqa: BLE001 - an unreadable notebook holds no kata; intake says why later
+        return []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -319,15 +319,20 @@ def test_notebook_is_valid_nbformat_with_tagged_graded_cells():
         assert "raise NotImplementedError" in cell.source
         assert "solution_only_marker" not in cell.source
     assert cells[1].source == "import math\nfrom itertools import accumulate"
-    assert cells[-1].cell_type == "markdown"
-    assert "exercises/01_fixture/basic.py" in cells[-1].source
-    assert "kata hint 01_fixture/basic" in cells[-1].source
+    note, check = cells[-2:]
+    assert note.cell_type == "markdown"
+    assert "kata check notebooks/01_fixture/basic.ipynb" in note.source
+    assert "kata hint 01_fixture/basic NAME" in note.source
+    # The last cell grades the notebook itself.
+    assert check.cell_type == "code" and check.metadata["tags"] == [authoring.CHECK_TAG]
+    assert check.source == "from checker.notebook import check\n\ncheck('01_fixture/basic')"
     assert notebook.metadata["torchkata"]["kata"] == FIXTURE_KATA.id
 
 
 def test_notebook_code_cells_run_in_order_and_raise_not_implemented():
     notebook = nbformat.reads(render_notebook(FIXTURE_KATA, fixture_source()), as_version=4)
-    code = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    code = "\n\n".join(c.source for c in notebook.cells
+                       if c.cell_type == "code" and authoring.CHECK_TAG not in c.metadata.get("tags", []))
     assert "__main__" not in code  # a demo block would run (and fail) inside the notebook
     module = load_module(code)
     assert module.SCALE == 2 and module.describe([]) == "0 values"
@@ -446,13 +451,15 @@ def test_reset_backs_up_edits_and_restores_the_stub(tmp_path):
     assert second != first and second.read_text() == learner_work + "# more\n"
 
 
-def test_reset_defaults_to_a_backup_under_the_repo(monkeypatch, tmp_path):
-    monkeypatch.setattr(authoring, "BACKUP_ROOT", tmp_path / ".torchkata" / "backup")
+def test_reset_defaults_to_a_backup_in_the_learners_workspace(tmp_path):
+    from checker import course_root
+    (tmp_path / course_root.WORKSPACE_MARKER).write_text('[workspace]\ncourse = ""\n')
     dest = tmp_path / "basic.py"
     dest.write_text("# my attempt\n")
-    backup = authoring.reset(FIXTURE_KATA, dest, solutions_root=FIXTURE_SOLUTIONS)
+    with course_root.using(course_root.find_upward(tmp_path)):
+        backup = authoring.reset(FIXTURE_KATA, dest, solutions_root=FIXTURE_SOLUTIONS)
     assert backup.is_relative_to(tmp_path / ".torchkata" / "backup")
-    assert authoring.BACKUP_ROOT.parent.name == ".torchkata"
+    assert backup.read_text() == "# my attempt\n"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,6 +25,12 @@ def with_body(name, body):
     return pattern.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + body + m.group(4), source, count=1)
 
 
+@pytest.fixture(autouse=True)
+def workspace(pytester):
+    """Each run happens in a kata workspace: outside one the plugin does nothing."""
+    pytester.makefile(".toml", torchkata='[workspace]\ncourse = ""\n')
+
+
 @pytest.fixture
 def run(pytester):
     def go(source, *args):
@@ -149,5 +155,42 @@ def test_runs_under_xdist(run):
 
 
 def test_device_option_rejects_unknown_devices(run):
-    result = run(reference_source(), "--device", "tpu")
+    result = run(reference_source(), "--kata-device", "tpu")
     assert result.ret != 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Outside a kata workspace the plugin keeps to itself
+
+
+def test_an_unrelated_project_is_left_alone(pytester):
+    (pytester.path / "torchkata.toml").unlink()          # not a workspace any more
+    pytester.makeconftest("""
+        def pytest_addoption(parser):
+            parser.addoption("--device", default="cpu")   # the name a kata option once had
+            parser.addoption("--seed", type=int, default=0)
+    """)
+    pytester.makepyfile(test_project="def test_device(request):\n"
+                                     "    assert request.config.getoption('device') == 'cpu'\n")
+    (pytester.path / GATHER).parent.mkdir(parents=True, exist_ok=True)
+    (pytester.path / f"{GATHER}.py").write_text(stub_source())    # named like a kata file
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error", ".", f"{GATHER}.py",
+                                           "--strict-markers")
+    result.assert_outcomes(passed=1)
+    out = result.stdout.str()
+    assert "collected 1 item" in out and "- torchkata -" not in out and "katas solved" not in out
+
+
+def test_warnings_as_errors_are_clean_in_a_workspace(run):
+    result = run(reference_source(), "-W", "error", "-p", "no:xdist")
+    result.assert_outcomes(passed=3)
+
+
+def test_warnings_as_errors_in_a_fresh_process(pytester):
+    # A fresh interpreter imports torch under -W error, where a warning raised mid-import (such
+    # as torch's "Failed to initialize NumPy") would crash it.
+    (pytester.path / GATHER).parent.mkdir(parents=True, exist_ok=True)
+    (pytester.path / f"{GATHER}.py").write_text(reference_source())
+    result = pytester.runpytest_subprocess("-W", "error", "-p", "no:cacheprovider", f"{GATHER}.py")
+    result.assert_outcomes(passed=3)
+    assert "Warning" not in result.stdout.str()
