@@ -220,21 +220,27 @@ def _defined_names(source: str) -> set[str]:
 
 def _add_notebook(sub: Submission, data: bytes, shown: str, katas) -> None:
     try:
-        notebook_source(data, {n for k in katas for n in k.graded})   # bounded checks: size, shape, JSON depth
-        parsed = notebook.read(data.decode("utf-8", "replace"))
-        cells = notebook.file_cells(parsed, shown)
-        found = [(kata, notebook.lift(cells, kata.graded)) for kata in notebook.katas_in(parsed, cells, katas)]
+        # The bounded reader first: size, shape and depth are checked before anything else.
+        source = notebook_source(data, {n for k in katas for n in k.graded})
     except Refused as exc:
         sub.reject(shown, str(exc))
         return
     except Exception as exc:  # noqa: BLE001 - e.g. MemoryError: this notebook's problem only
-        sub.reject(shown, f"not a readable notebook ({type(exc).__name__}: {str(exc)[:200]})")
+        sub.reject(shown, f"not a readable notebook ({type(exc).__name__})")
         return
+    try:
+        # Then, per kata, only the graded code and what it uses (scratch cells never run).
+        parsed = notebook.read(data.decode("utf-8", "replace"))
+        cells = notebook.file_cells(parsed, shown)
+        found = [(kata, notebook.lift(cells, kata.graded)) for kata in notebook.katas_in(parsed, cells, katas)]
+    except Exception:  # noqa: BLE001 - nbformat refuses what the bounded reader read: lift by name
+        defined = _defined_names(source)
+        found = [(kata, source) for kata in katas if set(kata.graded) & defined]
     used = False
-    for kata, source in found:
+    for kata, lifted in found:
         if kata.id in sub.sources:
             continue
-        sub.sources[kata.id] = (shown, source)
+        sub.sources[kata.id] = (shown, lifted)
         used = True
     if not used:
         sub.reject(shown, "defines none of the graded names")
