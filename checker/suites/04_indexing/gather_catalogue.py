@@ -198,7 +198,8 @@ def gather_2d(data, dim, index):  # noqa: F811
 
 @catalogue.alternative("gather_2d with torch.meshgrid(indexing='ij') grids")
 def gather_2d(data, dim, index):  # noqa: F811
-    rows, cols = torch.meshgrid(torch.arange(index.shape[0]), torch.arange(index.shape[1]), indexing="ij")
+    rows, cols = torch.meshgrid(torch.arange(index.shape[0], device=index.device),
+                                torch.arange(index.shape[1], device=index.device), indexing="ij")
     return data[index, cols] if dim % 2 == 0 else data[rows, index]
 
 
@@ -206,7 +207,7 @@ def gather_2d(data, dim, index):  # noqa: F811
 def gather_2d(data, dim, index):  # noqa: F811
     if dim % 2 == 0:
         data, index = data.T, index.T
-    rows = torch.arange(index.shape[0]).unsqueeze(1)
+    rows = torch.arange(index.shape[0], device=index.device).unsqueeze(1)
     picked = data[rows, index]
     return picked.T if dim % 2 == 0 else picked
 
@@ -222,7 +223,8 @@ def token_log_probs(logits, targets):  # noqa: F811
 def token_log_probs(logits, targets):  # noqa: F811
     log_probs = torch.nn.functional.log_softmax(logits, dim=2)
     B, T = targets.shape
-    return log_probs[torch.arange(B)[:, None], torch.arange(T)[None, :], targets]
+    batch, time = torch.arange(B, device=targets.device), torch.arange(T, device=targets.device)
+    return log_probs[batch[:, None], time[None, :], targets]
 
 
 @catalogue.alternative("token_log_probs in float64, cast back")
