@@ -241,7 +241,9 @@ class Suite:
                     for i, g in enumerate(got):
                         wanted = placed[i].get("raises")
                         if wanted:
-                            verdict = _expected_error(name, g, wanted, placed[i])
+                            spec = placed[i]
+                            verdict = _expected_error(name, g, wanted, lambda: J.format_call(
+                                spec["target"], [f"arg{k}" for k in range(len(spec["args"]))], spec["args"]) + "\n")
                         else:
                             verdict = common_verdict(name, g, f" on {devices[i // n]}")
                         if verdict:
@@ -347,14 +349,7 @@ class Suite:
         if isinstance(res, dict) and res.get("grad_mode_changed"):
             return fail(f"{header()}{common_verdict(name, res).message}")
         if case.raises is not None:   # the spec says this input must raise
-            err = res.get("error") if isinstance(res, dict) else None
-            if isinstance(err, dict) and case.raises.__name__ in err.get("mro", []):
-                return None
-            verdict = common_verdict(name, res)
-            if verdict and verdict.status in (Status.NOT_IMPLEMENTED, Status.FORBIDDEN, Status.TIMEOUT):
-                return verdict
-            what = f"raised {err['type']}" if isinstance(err, dict) and "type" in err else "returned normally"
-            return fail(f"{header()}  it should raise {case.raises.__name__} for this input, but it {what}.")
+            return _expected_error(name, res, case.raises.__name__, header)
         verdict = common_verdict(name, res, context)
         if verdict:
             if verdict.status in (Status.ERROR, Status.MEMORY):
@@ -433,17 +428,18 @@ class Suite:
         return Check(name, specs, judge)
 
 
-def _expected_error(name: str, res: dict, wanted: str, spec: dict) -> Verdict | None:
-    """A probe the spec says must raise `wanted`: None when it did, else what went wrong."""
-    err = res.get("error")
+def _expected_error(name: str, res, wanted: str, header, *, action: str = "it should raise {} for this input",
+                    otherwise: str = "returned normally") -> Verdict | None:
+    """A probe the spec says must raise `wanted`: None when it did, else what went wrong.
+    header() gives the text that leads the message (built only when the probe failed)."""
+    err = res.get("error") if isinstance(res, dict) else None
     if isinstance(err, dict) and wanted in err.get("mro", []):
         return None
     verdict = common_verdict(name, res)
     if verdict and verdict.status in (Status.NOT_IMPLEMENTED, Status.FORBIDDEN, Status.TIMEOUT):
         return verdict
-    what = f"raised {err['type']}" if isinstance(err, dict) and "type" in err else "returned normally"
-    call_text = J.format_call(spec["target"], [f"arg{i}" for i in range(len(spec["args"]))], spec["args"])
-    return fail(f"{call_text}\n  it should raise {wanted} for this input, but it {what}.")
+    what = f"raised {err['type']}" if isinstance(err, dict) and "type" in err else otherwise
+    return fail(f"{header()}  {action.format(wanted)}, but it {what}.")
 
 
 def judge_opcount(name: str, res, labels: list[str]) -> Verdict | None:
@@ -474,14 +470,8 @@ def _judge_module(name, number, total, case, device, exp, res, children, rtol, a
                                                      " in eval mode (after .eval())")
     header = f"{name}({init}){mode}  (case {number} of {total}, on {device})\n"
     if case.raises is not None:
-        err = res.get("error") if isinstance(res, dict) else None
-        if isinstance(err, dict) and case.raises.__name__ in err.get("mro", []):
-            return None
-        verdict = common_verdict(name, res)
-        if verdict and verdict.status in (Status.NOT_IMPLEMENTED, Status.FORBIDDEN, Status.TIMEOUT):
-            return verdict
-        what = f"raised {err['type']}" if isinstance(err, dict) and "type" in err else "built a module"
-        return fail(f"{header}  constructing it should raise {case.raises.__name__}, but it {what}.")
+        return _expected_error(name, res, case.raises.__name__, lambda: header,
+                               action="constructing it should raise {}", otherwise="built a module")
     verdict = common_verdict(name, res, f" on case {number}")
     if verdict:
         return Verdict(verdict.status, header + verdict.message) \
