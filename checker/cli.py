@@ -581,7 +581,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("export", cmd_export, "package the grader for a course platform")
     p.add_argument("platform", choices=["gradescope", "github-classroom"])
-    p.add_argument("dest", help="gradescope: OUT.zip; github-classroom: a directory")
+    p.add_argument("dest", nargs="?",
+                   help="gradescope: OUT.zip, outside the course and any workspace (default "
+                        "~/torchkata-exports/gradescope-autograder.zip); github-classroom: the template "
+                        "repository's folder")
     return parser
 
 

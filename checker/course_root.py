@@ -81,7 +81,7 @@ class Course(_Folder):
     def suites(self) -> Path:
         # The packaged course's suites sit in the package itself, as in a clone, because they
         # import their shared helpers as checker.suites.<name>.
-        return (_package_dir() if self.packaged else self.root / "checker") / "suites"
+        return (package_dir() if self.packaged else self.root / "checker") / "suites"
 
     @property
     def packaged(self) -> bool:
@@ -126,14 +126,14 @@ class Location:
 # The installed course
 
 
-def _package_dir() -> Path:
+def package_dir() -> Path:
     return Path(__file__).resolve().parent
 
 
 def checkout_root() -> Path | None:
     """The clone this checker package sits in, when it sits in one (an editable install or a
     PYTHONPATH run): the folder above the package, when that folder holds katas.toml."""
-    root = _package_dir().parent
+    root = package_dir().parent
     return root if (root / MANIFEST_NAME).is_file() else None
 
 

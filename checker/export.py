@@ -19,9 +19,10 @@ github-classroom DIR
 The scripts and the workflow are jinja2 templates in checker/templates/ (gradescope_*.sh.j2,
 classroom*.j2); this module checks every value that goes into them.
 
-Why installs are editable: `checker.ROOT` is the directory above the checker package, and
-grading reads katas.toml, solutions/ and checker/suites/ from there. A wheel carries only the
-checker package, so a non-editable install would grade with no manifest and no references.
+What the zip carries: the course being exported (its katas.toml, solutions/ and suites, from a
+clone, an instructor's folder or the copy inside an installed wheel) laid out like a clone beside
+the checker package that is running, and a pyproject.toml made for it. setup.sh installs that
+tree editable, so the grader reads the course from /autograder/source, where students never look.
 
 Environment knobs (each read when the script runs; defaults baked in at export time):
     setup.sh        TORCHKATA_TORCH_SPEC   requirement for torch            (default "torch")
@@ -40,6 +41,7 @@ Environment knobs (each read when the script runs; defaults baked in at export t
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import shlex
@@ -49,12 +51,11 @@ from pathlib import Path
 
 import jinja2
 
-from checker import ROOT, __version__, emitters
+from checker import __version__, course_root, emitters
+from checker.course_root import Course, tomllib   # tomllib, or tomli on Python 3.10
 
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 SOURCE_DIR = "torchkata"                      # where the tree sits inside /autograder/source
-TOP_LEVEL_FILES = ("pyproject.toml", "README.md", "katas.toml")
-TREE_DIRS = ("checker", "solutions")
 SKIPPED_NAMES = {"__pycache__"}
 SKIPPED_SUFFIXES = (".pyc", ".pyo", ".swp", "~")
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)             # the earliest time a zip entry can hold
@@ -88,42 +89,86 @@ def _skipped(rel: Path) -> bool:
         or rel.name.endswith(SKIPPED_SUFFIXES)
 
 
-def source_files(root: Path = ROOT) -> list[tuple[str, Path]]:
-    """(path inside the tree, file on disk) for everything the autograder needs, sorted.
-
-    Only the top-level files and checker/ and solutions/ travel: not exercises/, notebooks/,
-    tests/, benchmarks/, git metadata, build leftovers or caches."""
-    root = Path(root)
-    found = [(name, root / name) for name in TOP_LEVEL_FILES if (root / name).is_file()]
-    for top in TREE_DIRS:
-        for path in (root / top).rglob("*"):
-            rel = path.relative_to(root)
-            if path.is_file() and not path.is_symlink() and not _skipped(rel):
-                found.append((rel.as_posix(), path))
-    return sorted(found)
+def _files_under(folder: Path, *, top_only: bool = False):
+    """(path relative to folder, file) for the files worth shipping under `folder`."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*") if top_only else folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if path.is_file() and not path.is_symlink() and not _skipped(rel):
+            yield rel, path
 
 
-def problems(root: Path = ROOT) -> list[str]:
-    """Why an autograder built from `root` would fail every submission; empty when it would not.
+def _course(root: Path | Course | None) -> Course:
+    if isinstance(root, Course):
+        return root
+    return Course(Path(root)) if root is not None else course_root.current().course
+
+
+def source_files(root: Path | Course | None = None) -> list[tuple[str, Path]]:
+    """(path inside the bundled tree, file on disk) for everything the autograder needs, sorted.
+
+    The tree is laid out like a clone, whatever the course came from (a clone, an instructor's
+    folder, or the copy inside an installed wheel): the course's katas.toml, solutions/ and
+    suites, and the checker package that is running now, minus the course a wheel carries. The
+    installed suites' shared helpers come along too, so a course's suites can import them; the
+    course's own files win where names meet. Never shipped: exercises/, notebooks/, tests/,
+    git metadata, build leftovers, caches."""
+    course = _course(root)
+    package = course_root.package_dir()
+    files = {"katas.toml": course.manifest} if course.manifest.is_file() else {}
+    files.update((f"solutions/{rel.as_posix()}", path) for rel, path in _files_under(course.solutions))
+    files.update((f"checker/{rel.as_posix()}", path) for rel, path in _files_under(package)
+                 if rel.parts[0] not in (course_root.PACKAGED_DIR, "suites"))
+    files.update((f"checker/suites/{rel.as_posix()}", path)
+                 for rel, path in _files_under(package / "suites", top_only=True))
+    files.update((f"checker/suites/{rel.as_posix()}", path) for rel, path in _files_under(course.suites))
+    return sorted(files.items())
+
+
+def _runtime_requirements() -> list[str]:
+    """What the running torchkata needs at run time, for the bundled tree's pyproject.toml: from
+    the installed distribution's metadata, else (a clone used through PYTHONPATH) its pyproject."""
+    from importlib import metadata
+    try:
+        found = metadata.requires("torchkata") or []
+        return [r for r in found if "extra ==" not in r]
+    except metadata.PackageNotFoundError:
+        clone = course_root.checkout_root()
+        if clone is None or not (clone / "pyproject.toml").is_file():
+            raise ExportError("cannot tell torchkata's requirements: it is neither installed nor a clone")
+        return list(tomllib.loads((clone / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"])
+
+
+def render_pyproject() -> str:
+    """The bundled tree's pyproject.toml: just enough for `pip install -e` of the checker package
+    with torchkata's own requirements (the course files are read from the tree, not installed)."""
+    # JSON strings are TOML basic strings: requirements may hold quotes (environment markers).
+    return render_template("gradescope_pyproject.toml.j2",
+                           requirements=[json.dumps(r) for r in _runtime_requirements()])
+
+
+def problems(root: Path | Course | None = None) -> list[str]:
+    """Why an autograder built from the course at `root` (default: the current course) would
+    fail every submission; empty when it would not.
 
     `kata grade` plans every kata against its reference before it grades anything, so one
     missing suite or reference, or one file with a syntax error, stops every grading run."""
     from checker import manifest
-    root = Path(root)
-    found = [f"{name} is missing" for name in ("pyproject.toml", "katas.toml", "checker/__init__.py")
-             if not (root / name).is_file()]
-    if found:
-        return found
+    course = _course(root)
+    if not course.manifest.is_file():
+        return [f"{course.manifest} is missing"]
     try:
-        katas = manifest.load(root / "katas.toml")
+        katas = manifest.load(course.manifest)
     except (ValueError, KeyError, OSError) as exc:
         return [f"katas.toml cannot be read: {exc}"]
+    found = []
     for kata in katas:
-        for label, path in (("reference", root / "solutions" / kata.relpath),
-                            ("suite", root / "checker" / "suites" / kata.relpath)):
+        for label, path, name in (("reference", course.solutions / kata.relpath, f"solutions/{kata.relpath}"),
+                                  ("suite", course.suites / kata.relpath, f"checker/suites/{kata.relpath}")):
             if not path.is_file():
-                found.append(f"{kata.id}: no {label} at {path.relative_to(root).as_posix()}")
-    for name, path in source_files(root):
+                found.append(f"{kata.id}: no {label} at {name}")
+    for name, path in source_files(course):
         if name.endswith(".py"):
             try:
                 ast.parse(path.read_bytes(), filename=name)
@@ -132,11 +177,11 @@ def problems(root: Path = ROOT) -> list[str]:
     return found
 
 
-def total_points(root: Path = ROOT) -> int:
+def total_points(root: Path | Course | None = None) -> int:
     """What a full score is: one point per graded name in the manifest."""
     from checker import manifest
     try:
-        return sum(len(k.graded) for k in manifest.load(Path(root) / "katas.toml"))
+        return sum(len(k.graded) for k in manifest.load(_course(root).manifest))
     except (ValueError, KeyError, OSError):
         return 0
 
@@ -203,30 +248,58 @@ def write_zip(dest: Path, entries: list[tuple[str, bytes, bool]]) -> Path:
         with zipfile.ZipFile(tmp, "w") as zf:
             for name, data, executable in sorted(entries):
                 zf.writestr(_zip_entry(name, executable), data, compresslevel=9)
+        os.chmod(tmp, 0o600)              # it holds the references: its owner only
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
     return dest
 
 
-def export_gradescope(dest_zip: Path, *, root: Path = ROOT, extra_args=(), strict: bool = True,
+def export_gradescope(dest_zip: Path, *, root: Path | Course | None = None, extra_args=(), strict: bool = True,
                       torch_spec: str | None = None, torch_index: str | None = None,
                       time_limit_s: int = DEFAULT_TIME_LIMIT_S) -> Path:
-    """Build the Gradescope autograder zip at `dest_zip` from the torchkata tree at `root`.
+    """Build the Gradescope autograder zip at `dest_zip` from the course at `root` (default: the
+    current course) and the checker package that is running.
 
     extra_args are baked into run_autograder's `kata grade` call (e.g. --hidden-after-due,
-    --timeout 20). strict=True refuses a tree whose grader would fail every submission (a kata
-    without its suite or reference, a file that does not parse)."""
-    root = Path(root)
+    --timeout 20). strict=True refuses a course whose grader would fail every submission (a kata
+    without its suite or reference, a file that does not parse). The zip holds the references:
+    it is written readable by its owner only, and never inside the course or a workspace, where
+    graded code or a commit could reach it."""
+    course = _course(root)
+    _refuse_inside_graded_tree(Path(dest_zip), course)
     if strict:
-        found = problems(root)
+        found = problems(course)
         if found:
-            raise ExportError("this tree would fail every submission:\n  " + "\n  ".join(found))
+            raise ExportError("this course would fail every submission:\n  " + "\n  ".join(found))
     entries = [("setup.sh", render_setup_sh(torch_spec=torch_spec, torch_index=torch_index).encode(), True),
-               ("run_autograder", render_run_autograder(extra_args=extra_args, max_score=total_points(root),
-                                                        time_limit_s=time_limit_s).encode(), True)]
-    entries += [(f"{SOURCE_DIR}/{name}", path.read_bytes(), False) for name, path in source_files(root)]
+               ("run_autograder", render_run_autograder(extra_args=extra_args, max_score=total_points(course),
+                                                        time_limit_s=time_limit_s).encode(), True),
+               (f"{SOURCE_DIR}/pyproject.toml", render_pyproject().encode(), False)]
+    entries += [(f"{SOURCE_DIR}/{name}", path.read_bytes(), False) for name, path in source_files(course)]
     return write_zip(Path(dest_zip), entries)
+
+
+def default_gradescope_zip() -> Path:
+    """Where `kata export gradescope` writes when no path is given: outside every course."""
+    return Path.home() / "torchkata-exports" / "gradescope-autograder.zip"
+
+
+def _refuse_inside_graded_tree(dest: Path, course: Course) -> None:
+    """The autograder zip carries every reference solution. Inside the course folder or the
+    learner's workspace it would be one `git add` away from students, and where learner code runs
+    as another uid on the grader's filesystem (the uid isolation level) a world-readable copy
+    there is the answer key."""
+    dest = dest.expanduser().resolve()
+    trees = {course.root}
+    location = course_root.current()
+    if location.workspace is not None:
+        trees.add(location.workspace.root)
+    for tree in trees:
+        if dest.is_relative_to(tree):
+            raise ExportError(f"{dest} is inside {tree}, which is graded or shared with learners, and the "
+                              f"zip holds every reference solution: write it somewhere else "
+                              f"(the default is {default_gradescope_zip()})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,7 +348,7 @@ def render_classroom_workflow(install_spec: str, *, exercises: str = "exercises"
                            results_env=f"{CLASSROOM_RUNNER_ID.upper()}_RESULTS")
 
 
-def export_github_classroom(dest_dir: Path, *, install_spec: str | None = None, root: Path = ROOT,
+def export_github_classroom(dest_dir: Path, *, install_spec: str | None = None, root: Path | Course | None = None,
                             stubs: bool = True) -> list[Path]:
     """Write the grading workflow into the template repository `dest_dir`, plus a fresh stub
     for every kata whose exercises/ file the template lacks (existing files are never
@@ -289,9 +362,10 @@ def export_github_classroom(dest_dir: Path, *, install_spec: str | None = None, 
     workflow.write_text(render_classroom_workflow(spec), encoding="utf-8")
     written.append(workflow)
     if stubs:
-        for kata in manifest.load(Path(root) / "katas.toml"):
+        course = _course(root)
+        for kata in manifest.load(course.manifest):
             target = dest_dir / "exercises" / kata.relpath
-            reference = Path(root) / "solutions" / kata.relpath
+            reference = course.solutions / kata.relpath
             if target.exists() or not reference.is_file():
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -306,9 +380,9 @@ def export_github_classroom(dest_dir: Path, *, install_spec: str | None = None, 
 # ---------------------------------------------------------------------------------------------
 
 def export_command(args) -> int:
-    dest = Path(args.dest)
     try:
         if args.platform == "gradescope":
+            dest = Path(args.dest).expanduser() if args.dest else default_gradescope_zip()
             if dest.suffix != ".zip":
                 raise ExportError(f"{dest} should end in .zip: Gradescope takes the autograder as a zip")
             extra = tuple(getattr(args, "grade_args", None) or ())
@@ -318,6 +392,9 @@ def export_command(args) -> int:
                   "once, then run_autograder for each submission")
             return 0
         if args.platform == "github-classroom":
+            if not args.dest:
+                raise ExportError("say which template repository folder to write the workflow into")
+            dest = Path(args.dest)
             written = export_github_classroom(dest, install_spec=getattr(args, "install", None))
             for path in written:
                 print(f"wrote {path}")

@@ -126,7 +126,7 @@ def _lint_suite(kata: Kata) -> list[str]:
 
 def load_catalogue(kata: Kata):
     from checker import runner
-    return runner.load_path(kata.catalogue_path, f"torchkata_catalogue_{kata.id.replace('/', '_')}").catalogue
+    return runner.load_course_file(kata, kata.catalogue_path, "catalogue").catalogue
 
 
 def _lint_catalogue(kata: Kata) -> list[str]:

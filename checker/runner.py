@@ -13,6 +13,7 @@ import functools
 import importlib.util
 import itertools
 import os
+import sys
 import time
 import types
 from dataclasses import dataclass
@@ -42,13 +43,37 @@ def _module_name(kata: Kata, role: str) -> str:
     return f"torchkata_{role}_{kata.id.replace('/', '_')}"
 
 
+def load_course_file(kata: Kata, path: Path, role: str) -> types.ModuleType:
+    """One of the kata's own files (suite, reference, catalogue), with the kata's course first
+    in line for `checker.suites.<helper>` imports."""
+    _course_helpers_first(kata.home.suites)
+    return load_path(path, _module_name(kata, role))
+
+
+def _course_helpers_first(suites: Path) -> None:
+    """Suites import their shared helpers as `checker.suites.<name>`. That name would find the
+    copies installed with torchkata; an instructor's course must get its own helpers (which may
+    differ, or not exist in torchkata at all), so its suites folder goes first on the package's
+    search path, and a same-named helper already imported from elsewhere is dropped."""
+    import checker.suites
+    folder = str(suites)
+    if list(checker.suites.__path__)[:1] == [folder]:
+        return
+    checker.suites.__path__ = [folder, *(p for p in checker.suites.__path__ if p != folder)]
+    for name, module in list(sys.modules.items()):
+        if name.startswith("checker.suites.") and name.count(".") == 2:
+            origin = Path(getattr(module, "__file__", None) or "")
+            if origin.parent != suites and (suites / f"{name.rsplit('.', 1)[1]}.py").is_file():
+                del sys.modules[name]
+
+
 @functools.lru_cache(maxsize=None)
 def suite_for(kata: Kata):
     """The kata's suite, refused (AuthoringError) when it names what the reference does not grade."""
     from checker.suite import AuthoringError
     if not kata.suite_path.is_file():
         raise AuthoringError(f"{kata.id}: no suite at {kata.suite_path}; `kata new {kata.id}` scaffolds one")
-    suite = load_path(kata.suite_path, _module_name(kata, "suite")).suite
+    suite = load_course_file(kata, kata.suite_path, "suite").suite
     unknown = [n for n in suite.graded_names if n not in kata.graded]
     if unknown:
         raise AuthoringError(
@@ -60,7 +85,7 @@ def suite_for(kata: Kata):
 
 @functools.lru_cache(maxsize=None)
 def reference_for(kata: Kata) -> types.ModuleType:
-    return load_path(kata.solution_path, _module_name(kata, "reference"))
+    return load_course_file(kata, kata.solution_path, "reference")
 
 
 def resolve_device(device: str = "auto") -> str:

@@ -83,7 +83,7 @@ def test_the_packaged_course_is_found_through_importlib_resources(tmp_path, monk
     monkeypatch.setattr(course_root, "packaged_root", lambda: packaged)
     course = course_root.installed_course()
     assert course.root == packaged.resolve() and course.packaged
-    assert course.suites == course_root._package_dir() / "suites"
+    assert course.suites == course_root.package_dir() / "suites"
     location = course_root.resolve(cwd=tmp_path)
     assert location.workspace is None, "nobody works inside site-packages"
 
@@ -100,3 +100,35 @@ def test_using_puts_the_previous_location_back(tmp_path):
     with course_root.using(course_root.resolve(make_course(tmp_path / "c"))) as location:
         assert course_root.current() is location and manifest.load()[0].id == "01_a/only"
     assert course_root.current() is before
+
+
+def test_an_instructors_suites_import_their_own_helpers_not_the_installed_ones(tmp_path):
+    """Suites import shared helpers as checker.suites.<name>; in an instructor's course that
+    name must find the course's helper, even where torchkata installs one of the same name."""
+    import sys
+
+    from checker import runner
+    course = make_course(tmp_path / "mycourse")
+    suites = course / "checker" / "suites"
+    (suites / "01_a").mkdir(parents=True)
+    (suites / "_autograd_flags.py").write_text("WHERE = 'the instructor course'\n")
+    (suites / "_course_only.py").write_text("ALSO = 'only here'\n")
+    (suites / "01_a" / "only.py").write_text(
+        "from checker.suites._autograd_flags import WHERE\n"
+        "from checker.suites._course_only import ALSO\n"
+        "suite = (WHERE, ALSO)\n")
+    kata = manifest.load(Course(course).manifest)[0]
+    try:
+        assert runner.load_course_file(kata, kata.suite_path, "suite").suite == ("the instructor course", "only here")
+        # The installed course's own suites get the installed helper back.
+        installed = manifest.get("02_autograd/graph")
+        runner.load_course_file(installed, installed.suite_path, "suite")
+        helper = sys.modules["checker.suites._autograd_flags"]
+        assert helper.__file__ == str(installed.home.suites / "_autograd_flags.py")
+        assert hasattr(helper, "flags_problem")
+    finally:
+        import checker.suites
+        checker.suites.__path__ = [p for p in checker.suites.__path__ if p != str(suites.resolve())]
+        for name in ("checker.suites._autograd_flags", "checker.suites._course_only"):
+            if str(course) in (getattr(sys.modules.get(name), "__file__", None) or ""):
+                del sys.modules[name]

@@ -82,8 +82,55 @@ def test_zip_is_reproducible_with_executable_scripts(autograder_zip, tmp_path):
 def test_zip_copies_the_tree_byte_for_byte(autograder_zip):
     with zipfile.ZipFile(autograder_zip) as zf:
         for name in zf.namelist():
-            if name.startswith("torchkata/"):
+            if name.startswith("torchkata/") and name != "torchkata/pyproject.toml":
                 assert zf.read(name) == (ROOT / name.removeprefix("torchkata/")).read_bytes(), name
+
+
+def test_the_bundled_pyproject_installs_the_checker_with_torchkatas_requirements(autograder_zip):
+    import tomllib
+    bundled = tomllib.loads(zipfile.ZipFile(autograder_zip).read("torchkata/pyproject.toml").decode())
+    ours = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    # (Installed metadata writes markers with double quotes.)
+    same_quotes = [r.replace("'", '"') for r in ours["project"]["dependencies"]]
+    assert bundled["project"]["dependencies"] == same_quotes
+    assert bundled["project"]["name"] == "torchkata" and bundled["project"]["scripts"] == ours["project"]["scripts"]
+    assert set(bundled["tool"]["setuptools"]["packages"]) == {"checker", "checker.sandbox"}
+
+
+def test_the_zip_is_for_its_owner_only_and_never_lands_in_the_graded_tree(autograder_zip, tmp_path, monkeypatch):
+    assert stat.S_IMODE(autograder_zip.stat().st_mode) == 0o600
+    for inside in (ROOT / "autograder.zip", ROOT / "dist" / "autograder.zip"):
+        with pytest.raises(export.ExportError, match="every reference solution"):
+            export.export_gradescope(inside)
+        assert not inside.exists()
+    # With no path given, the zip goes under the home folder, outside every course.
+    from checker.cli import build_parser
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert export.export_command(build_parser().parse_args(["export", "gradescope"])) == 0
+    assert export.default_gradescope_zip() == tmp_path / "torchkata-exports" / "gradescope-autograder.zip"
+    assert export.default_gradescope_zip().read_bytes() == autograder_zip.read_bytes()
+
+
+def test_an_instructors_course_ships_with_its_own_helpers_and_the_installed_checker(tmp_path):
+    """The course comes from wherever it lives; the checker package from the running install."""
+    course = tmp_path / "mycourse"
+    kata = manifest.get(GATHER)
+    (course / "solutions" / kata.chapter).mkdir(parents=True)
+    (course / "checker" / "suites" / kata.chapter).mkdir(parents=True)
+    (course / "katas.toml").write_text(f'[chapters]\n"{kata.chapter}" = "Indexing"\n'
+                                       f'[[kata]]\nid = "{kata.id}"\ntitle = "{kata.title}"\n')
+    shutil.copy(kata.solution_path, course / "solutions" / kata.relpath)
+    shutil.copy(kata.suite_path, course / "checker" / "suites" / kata.relpath)
+    (course / "checker" / "suites" / "_autograd_flags.py").write_text("MINE = True\n")
+    dest = export.export_gradescope(tmp_path / "out" / "autograder.zip", root=course)
+    with zipfile.ZipFile(dest) as zf:
+        names = set(zf.namelist())
+        assert zf.read("torchkata/katas.toml") == (course / "katas.toml").read_bytes()
+        assert zf.read("torchkata/checker/suites/_autograd_flags.py") == b"MINE = True\n"
+    assert f"torchkata/solutions/{kata.relpath}" in names and f"torchkata/checker/suites/{kata.relpath}" in names
+    assert not any("/suites/01_tensors/" in n or "/solutions/01_tensors/" in n for n in names)
+    assert {"torchkata/checker/__init__.py", "torchkata/checker/sandbox/server.py"} <= names
+    assert not any("packaged_course" in n for n in names)
 
 
 def test_setup_installs_cpu_torch_before_an_editable_torchkata(autograder_zip):

@@ -112,6 +112,30 @@ def test_a_learner_inits_a_workspace_and_pytest_and_kata_work_there(installed):
     assert "ok " in run([kata, "validate", "gather", "--reseeds", "1", "-v"], home).stdout
 
 
+def test_course_staff_export_a_gradescope_autograder_that_grades(installed):
+    """From the wheel install: `kata export gradescope` with no path writes under the home folder,
+    and the zip's run_autograder, pointed at this venv, grades a submission with the bundled tree."""
+    staff = installed["base"] / "staff"
+    staff.mkdir(exist_ok=True)
+    run([installed["bin"] / "kata", "export", "gradescope"], staff, env={"HOME": str(staff)})
+    zipped = staff / "torchkata-exports" / "gradescope-autograder.zip"
+    assert zipped.stat().st_mode & 0o077 == 0
+    autograder = staff / "autograder"
+    with zipfile.ZipFile(zipped) as zf:
+        names = set(zf.namelist())
+        assert {"torchkata/pyproject.toml", "torchkata/katas.toml", f"torchkata/solutions/{GATHER.relpath}",
+                f"torchkata/checker/suites/{GATHER.relpath}", "torchkata/checker/cli.py"} <= names
+        zf.extractall(autograder / "source")
+    (autograder / "source" / "run_autograder").chmod(0o755)
+    (autograder / "submission" / GATHER.chapter).mkdir(parents=True)
+    shutil.copy(GATHER.solution_path, autograder / "submission" / GATHER.relpath)
+    run([autograder / "source" / "run_autograder"], staff, env={
+        "TORCHKATA_AUTOGRADER_ROOT": str(autograder), "TORCHKATA_PYTHON": str(installed["python"]),
+        "TORCHKATA_GRADE_ARGS": "--kata gather"})
+    results = json.loads((autograder / "results" / "results.json").read_text())
+    assert results["score"] == len(GATHER.graded), results
+
+
 def test_an_unrelated_project_passes_its_tests_in_the_same_venv(installed):
     project = installed["base"] / "unrelated"
     (project / "tests" / GATHER.chapter).mkdir(parents=True)
