@@ -660,3 +660,12 @@ def test_unix_sockets_only_inside_a_network_namespace(server):
         assert "ok" in reply, reply
     else:
         assert reply.get("error") == "PermissionError", reply
+
+
+def test_hiding_the_hosts_tmp_leaves_the_run_its_own_writable_tmp():
+    """`kata grade --out /tmp/results.json` hides /tmp (the results' folder): a run's private /tmp
+    already hides the host's, and must stay writable for code that uses temporary files."""
+    with ForkServer(ENTRY, hidden_paths=["/tmp", "/dev/shm"], sys_path=[HERE]) as srv:
+        needs(srv, "private-tmp")
+        for path in ("/tmp/scratch.txt", "/dev/shm/scratch.txt"):
+            assert answer(call(srv, "write", path=path)) == {"ok": True}, path

@@ -84,7 +84,10 @@ def build_filesystem(plan: dict, visible=(), tmp_bytes: int = 64 << 20) -> None:
     sources = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in
                list(plan["exposed"]) + list(plan["files"]) + list(visible) if os.path.exists(p)]
     devices = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in plan["devices"] if os.path.exists(p)]
-    hidden = [p for p in plan["hidden"] if os.path.lexists(p)]
+    # A run's /tmp and /dev/shm are its own: a hidden path that is one of them (the grader's
+    # results going to /tmp, say) is hidden already, and covering it would take the run's
+    # writable /tmp away.
+    hidden = [p for p in plan["hidden"] if os.path.lexists(p) and os.path.realpath(p) not in plan["tmp"]]
     try:
         mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
         for link, target in plan["links"]:
