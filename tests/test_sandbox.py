@@ -669,3 +669,16 @@ def test_hiding_the_hosts_tmp_leaves_the_run_its_own_writable_tmp():
         needs(srv, "private-tmp")
         for path in ("/tmp/scratch.txt", "/dev/shm/scratch.txt"):
             assert answer(call(srv, "write", path=path)) == {"ok": True}, path
+
+
+def test_hiding_the_folder_that_holds_the_interpreter_keeps_the_interpreter():
+    """`kata grade --out ~/results.json` hides the home folder, which may hold the venv: only
+    the folder's other contents vanish (they are not in the allowlist anyway), not the venv."""
+    holder = os.path.dirname(os.path.realpath(sys.prefix))
+    if holder == "/":
+        pytest.skip("the interpreter sits directly under /")
+    with ForkServer(ENTRY, hidden_paths=[holder], sys_path=[HERE]) as srv:
+        needs(srv, "filesystem-allowlist")
+        still_works(srv)
+        library = os.path.realpath(torch.__file__)           # lazily imported modules live there
+        assert answer(call(srv, "read", path=library)) == {"ok": Path(library).read_text()}

@@ -75,6 +75,17 @@ def _pivot_into(new_root: str) -> None:
     os.chdir("/")
 
 
+def _needs_cover(hidden: str, plan: dict, sources) -> bool:
+    """Whether a hidden path must be covered in the assembled tree. Only what lies in a shown
+    directory needs it: the rest of the machine is not there at all. Two cases must not be
+    covered, because the cover would take away what the run needs and hides nothing: the run's
+    own /tmp and /dev/shm (the grader's results going to /tmp, say), and a folder above a shown
+    path (results going to the folder that holds the venv: everything else in it is absent)."""
+    if hidden in plan["tmp"]:
+        return False
+    return not any(shown != hidden and _under(shown, hidden) for shown, _ in sources)
+
+
 def build_filesystem(plan: dict, visible=(), tmp_bytes: int = 64 << 20) -> None:
     """In a fresh mount namespace (as root): assemble the allowlisted tree on a tmpfs and pivot
     into it. `visible`: more paths to show read-only at their own place."""
@@ -84,10 +95,7 @@ def build_filesystem(plan: dict, visible=(), tmp_bytes: int = 64 << 20) -> None:
     sources = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in
                list(plan["exposed"]) + list(plan["files"]) + list(visible) if os.path.exists(p)]
     devices = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in plan["devices"] if os.path.exists(p)]
-    # A run's /tmp and /dev/shm are its own: a hidden path that is one of them (the grader's
-    # results going to /tmp, say) is hidden already, and covering it would take the run's
-    # writable /tmp away.
-    hidden = [p for p in plan["hidden"] if os.path.lexists(p) and os.path.realpath(p) not in plan["tmp"]]
+    hidden = [p for p in plan["hidden"] if os.path.lexists(p) and _needs_cover(os.path.realpath(p), plan, sources)]
     try:
         mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
         for link, target in plan["links"]:
