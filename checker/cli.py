@@ -551,7 +551,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write the results here (atomically) instead of stdout")
     p.add_argument("--batch", metavar="ROOT", help="grade every submission under ROOT")
     p.add_argument("--out-dir", help="with --batch: where per-submission results and summary.csv go")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="with --batch: parallel workers")
+    p.add_argument("-j", "--jobs", type=int, default=None,
+                   help="with --batch: submissions graded at once (default 1); otherwise: katas of the "
+                        "submission run at once (default: one per core, at most 2)")
     p.add_argument("--shard", type=_shard, metavar="K/N",
                    help="with --batch: grade only shard K of N (1 <= K <= N), chosen by a hash of each "
                         "submission's name; needs --seed. Combine the shards with `kata merge`")

@@ -20,7 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker import __version__, course_sandbox, emitters, insight, manifest, runner, shard, submission, wire
+from checker import (__version__, course_sandbox, emitters, insight, manifest, reference_cache, runner, shard,
+                     submission, wire)
 from checker.course_sandbox import HIDDEN_PATHS  # noqa: F401 - where callers have always found it
 from checker.results import GradeReport, KataResult, Status
 from checker.runner import ProbeOutcome as Outcome, Target
@@ -62,14 +63,11 @@ class Sandboxed:
             raise self._start_error
         return self.server.isolation
 
-    @property
-    def captured(self) -> dict[str, str]:
-        """What learner code printed, by kata file, for the submission this thread is grading.
-        Per thread: `--batch -j N` grades N submissions at once, and one submission's output
-        must never show up in (or be cleared from) another's report."""
-        if not hasattr(self._local, "captured"):
-            self._local.captured = {}
-        return self._local.captured
+    def print_into(self, sink: dict[str, str]) -> None:
+        """Collect what learner code prints, by kata file, into `sink` for the runs this thread
+        makes from now on. One sink per submission: its katas may run on several threads, and
+        `--batch -j N` grades N submissions at once, whose output must never mix."""
+        self._local.sink = sink
 
     def close(self):
         self.server.close()
@@ -101,8 +99,9 @@ class Sandboxed:
                                "specs": specs,
                                "threads": self.limits.threads})
         outcome = self._run_child(request)
-        if outcome.output:
-            self.captured[target.display] = outcome.output
+        sink = getattr(self._local, "sink", None)
+        if outcome.output and sink is not None:
+            sink[target.display] = outcome.output
         if outcome.status == "timeout":
             return Outcome(status=Status.TIMEOUT, message=(
                 f"your code did not finish within {self.limits.wall_s:g} s and was stopped: "
@@ -169,14 +168,20 @@ def course_seed(explicit: int | None) -> int:
 
 
 def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, devices,
-                     budget_s: float | None = None) -> GradeReport:
+                     budget_s: float | None = None, workers: int = 1) -> GradeReport:
     """Grade every kata of one submission. budget_s caps the whole submission's wall time:
-    katas that would start after it is spent are reported as timeouts without running."""
+    katas that would start after it is spent are reported as timeouts without running.
+    workers > 1 (sandboxed executors only) runs that many katas' children at once; the work in
+    this process still takes turns (see Sandboxed), so a kata is planned and judged here while
+    another one's child runs."""
     started = time.perf_counter()
     report = GradeReport(metadata={"submission": sub.name, "seed": seed, "devices": list(devices),
                                    "torchkata": __version__})
-    getattr(executor, "captured", {}).clear()   # nothing left over from this thread's last submission
-    for kata in katas:
+    printed: dict[str, str] = {}
+
+    def one(kata) -> KataResult:
+        if hasattr(executor, "print_into"):
+            executor.print_into(printed)
         if kata.id in sub.sources:
             display, source = sub.sources[kata.id]
             target = Target(display, source=source)
@@ -189,24 +194,27 @@ def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, 
             result.tests = [runner.finish(kata, n, runner.verdict_of(Status.TIMEOUT, (
                 f"not run: this submission used up its {budget_s:g} s time budget on earlier katas")))
                 for n in kata.graded]
-            report.katas.append(result)
-            continue
+            return result
         try:
             with executor.turn() if hasattr(executor, "turn") else contextlib.nullcontext():
-                result = runner.grade_kata(kata, target, executor, seed=seed, devices=devices)
+                return runner.grade_kata(kata, target, executor, seed=seed, devices=devices)
         except Exception as exc:  # noqa: BLE001 - one kata's trouble never stops the others
             result = KataResult(kata.id, kata.title)
             result.tests = [runner.finish(kata, n, runner.verdict_of(Status.CRASHED, f"the grader failed: {exc!r}"))
                             for n in kata.graded]
-        report.katas.append(result)
+            return result
+
+    if workers > 1 and hasattr(executor, "print_into"):
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            report.katas.extend(pool.map(one, katas))      # in manifest order, whatever finishes first
+    else:
+        report.katas.extend(one(kata) for kata in katas)
     if sub.rejected:
         report.metadata["rejected"] = sub.rejected
-    captured = getattr(executor, "captured", {})
-    if captured:
+    if printed:
         report.metadata["captured_output"] = {
-            t.test_id: captured[sub.sources[t.kata_id][0]]
-            for t in report.tests if t.kata_id in sub.sources and sub.sources[t.kata_id][0] in captured}
-        captured.clear()
+            t.test_id: printed[sub.sources[t.kata_id][0]]
+            for t in report.tests if t.kata_id in sub.sources and sub.sources[t.kata_id][0] in printed}
     report.execution_time_s = time.perf_counter() - started
     return report
 
@@ -227,6 +235,8 @@ def _isolation(executor) -> dict:
 def grade_command(args, server=None) -> int:
     """`kata grade`, after checker.cli has checked the arguments that need no torch. `server`: a
     fork server checker.cli launched before importing this module (see course_sandbox)."""
+    from checker import dynamo_on_demand
+    dynamo_on_demand.install()      # references and suites that build optimizers skip a 1.3 s import
     katas = [manifest.get(k) for k in args.kata] or list(manifest.load())
     try:
         devices = runner.devices_for(args.device)
@@ -242,23 +252,26 @@ def grade_command(args, server=None) -> int:
         katas = submission.notebook_katas(path, katas) or katas
     seed = course_seed(args.seed)
     executor = _executor(args, devices, server)
-    for kata in katas:          # reference results once, before any learner code runs
-        runner.plan(kata, seed, devices)
-    try:
-        isolation = _isolation(executor)
-    except Exception as exc:  # noqa: BLE001 - e.g. the fork server could not start
-        print(f"kata grade: the sandbox could not start: {exc}", file=sys.stderr)
-        return 2
-    if "cuda" in devices and args.isolation != "none":
-        isolation = dict(isolation, warnings=list(isolation.get("warnings", [])) + [
-            "no memory limit on CUDA: RLIMIT_AS cannot cap a process that maps GPU memory"])
-    for warning in isolation.get("warnings", []):
-        print(f"kata grade: warning: {warning}", file=sys.stderr)
+    # Reference results from disk only where learner code runs outside this process.
+    reference_cache.enable(args.isolation != "none")
+    if args.batch:
+        for kata in katas:      # reference results once, before the first submission
+            runner.plan(kata, seed, devices)
     try:
         if args.batch:
+            isolation = _announced_isolation(executor, args, devices)
+            if isolation is None:
+                return 2
             return grade_batch(path, Path(args.out_dir), katas, executor, isolation, args, seed, devices)
+        # One submission: its first katas are planned while the sandbox is still starting, and
+        # the isolation it got is known once their children have run.
         report = grade_safely(path, katas, executor, seed=seed, devices=devices,
-                              budget_s=args.submission_timeout, isolation=isolation)
+                              budget_s=args.submission_timeout, isolation=None,
+                              workers=kata_workers(args))
+        isolation = _announced_isolation(executor, args, devices)
+        if isolation is None:
+            return 2
+        report.metadata["isolation"] = isolation
         text = emitters.write(report, args.format, Path(args.out) if args.out else None,
                               **_format_options(args))
         if not args.out:
@@ -267,6 +280,31 @@ def grade_command(args, server=None) -> int:
     finally:
         if hasattr(executor, "close"):
             executor.close()
+
+
+def _announced_isolation(executor, args, devices) -> dict | None:
+    """The isolation runs get, its warnings printed; None (and why, printed) when the sandbox
+    could not start."""
+    try:
+        isolation = _isolation(executor)
+    except Exception as exc:  # noqa: BLE001 - e.g. the fork server could not start
+        print(f"kata grade: the sandbox could not start: {exc}", file=sys.stderr)
+        return None
+    if "cuda" in devices and args.isolation != "none":
+        isolation = dict(isolation, warnings=list(isolation.get("warnings", [])) + [
+            "no memory limit on CUDA: RLIMIT_AS cannot cap a process that maps GPU memory"])
+    for warning in isolation.get("warnings", []):
+        print(f"kata grade: warning: {warning}", file=sys.stderr)
+    return isolation
+
+
+def kata_workers(args) -> int:
+    """How many of one submission's katas run at once: -j, else one per core (at most 2: the
+    parent's own work takes turns, and more children only wait for it). A batch runs its
+    submissions side by side instead, each one kata at a time."""
+    if args.batch or args.isolation == "none":
+        return 1
+    return max(1, args.jobs) if args.jobs else min(2, os.cpu_count() or 1)
 
 
 def _format_options(args) -> dict:
@@ -344,12 +382,12 @@ def failed_report(katas, why: str, metadata: dict) -> GradeReport:
 
 
 def grade_safely(path: Path, katas, executor, *, seed: int, devices, budget_s, isolation,
-                 name: str | None = None) -> GradeReport:
+                 name: str | None = None, workers: int = 1) -> GradeReport:
     """grade_submission for the submission at `path`, never raising: whatever happens, there is
     a report to write."""
     try:
         report = grade_submission(submission.read(path, katas, name=name), katas, executor, seed=seed,
-                                  devices=devices, budget_s=budget_s)
+                                  devices=devices, budget_s=budget_s, workers=workers)
     except Exception as exc:  # noqa: BLE001 - a results file must be written whatever happened
         report = failed_report(katas, f"{type(exc).__name__}: {str(exc)[:200]}",
                                {"submission": name or submission.display(path.name), "seed": seed,
@@ -412,7 +450,7 @@ def _grade_batch(root: Path, out_dir: Path, katas, executor, isolation, args, se
         records.add(insight.submission_record(entry.shown, report, results.name, note=note))
         progress.step(entry.shown)
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs or 1)) as pool:
         list(pool.map(one, entries))
     batch = records.finish()
     summaries = insight.write_tables(out_dir, batch)

@@ -33,7 +33,9 @@ def results_paths(args) -> tuple:
 
 
 def hidden_paths(args) -> list[str]:
-    return [str(p) for p in HIDDEN_PATHS + results_paths(args)]
+    from checker import reference_cache
+    cache = reference_cache.folder()
+    return [str(p) for p in HIDDEN_PATHS + results_paths(args) + ((cache,) if cache else ())]
 
 
 def hide_seed() -> None:

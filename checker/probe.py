@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import linecache
 import sys
 import threading
@@ -445,6 +446,31 @@ def warm_up() -> None:
          "sizes": [{"init_args": [2, 2], "inputs": [torch.ones(1, 2)]}]},
     ]
     wire.encode(run_probes(ns, specs, "warm-up"))
+    _warm_training_paths()
+
+
+def _warm_training_paths() -> None:
+    """Walk a tiny training loop (optimizers, a scheduler, clipping, hooks, a checkpoint round
+    trip, a DataLoader, as the workflow katas use them), so that what their first use loads
+    lazily is loaded here once, not in every run."""
+    model = torch.nn.Linear(2, 1)
+    handle = model.register_forward_hook(lambda module, args, out: None)
+    for optimizer in (torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
+                      torch.optim.Adam(model.parameters(), lr=0.1)):
+        schedule = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1)
+        model(torch.ones(4, 2)).sum().backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad()
+    handle.remove()
+    buffer = io.BytesIO()
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict()}, buffer)
+    buffer.seek(0)
+    torch.load(buffer)
+    data = torch.utils.data.TensorDataset(torch.ones(4, 2), torch.zeros(4))
+    for _ in torch.utils.data.DataLoader(data, batch_size=2, shuffle=True):
+        pass
 
 
 def serve(request: bytes) -> bytes:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-from checker import probe
+from checker import probe, reference_cache
 from checker.guards import KataTimeout, time_limit
 from checker.judge import Malformed, format_error, is_stub_placeholder
 from checker.manifest import Kata
@@ -124,7 +124,9 @@ def plan(kata: Kata, seed: int = 0, devices: tuple[str, ...] = ("cpu",)) -> Plan
     expected = []
     for check in checks:
         specs = [dict(s, forbidden=kata.forbidden_for(check.name)) for s in check.specs]
-        results = probe.run_probes(reference, specs, str(kata.solution_path))
+        results = reference_cache.expected_results(
+            kata.solution_path.read_bytes(), specs,
+            lambda: probe.run_probes(reference, specs, str(kata.solution_path)))
         for spec, result in zip(specs, results):
             err = result.get("error") or result.get("grad_error") or result.get("forbidden")
             if err and not (spec.get("raises") and spec["raises"] in err.get("mro", ())):
@@ -308,7 +310,7 @@ def _add_diagnoses(kata, result, picked, checks, expected, got, seed, devices) -
 @functools.lru_cache(maxsize=None)
 def _given_code(kata: Kata) -> str:
     from checker import authoring
-    return authoring.given_code(kata)
+    return reference_cache.given_code(kata.solution_path.read_bytes(), lambda: authoring.given_code(kata))
 
 
 def grade_kata(kata: Kata, target: Target, executor, *, seed: int = 0, devices=("cpu",),

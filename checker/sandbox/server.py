@@ -481,6 +481,8 @@ def main() -> None:
         started = time.monotonic()
         isolation, plan = detect(config.get("hidden", []), config.get("isolation", "auto"))
         import torch  # noqa: F401 - paid once here, inherited by every run
+        from checker import dynamo_on_demand
+        dynamo_on_demand.install()              # optimizers in a run skip a 1.3 s import
         import checker.wire  # noqa: F401
         entry = _resolve(config["entry"])
         # Let the entry's module import whatever it loads lazily, once, here: every run forks
@@ -501,6 +503,11 @@ def main() -> None:
                       "startup_s": time.monotonic() - started, "python": sys.version.split()[0],
                       "torch": getattr(sys.modules.get("torch"), "__version__", None)})
     server.serve()
+    # serve() has killed every run and removed what they left. Skip the interpreter's own
+    # teardown: finalising torch's modules takes most of a second, and the grader waits for it.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
