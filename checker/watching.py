@@ -10,6 +10,9 @@ from typing import Iterator
 
 # Editors save in bursts (write, chmod, rename over the original): gather a burst into one event.
 SETTLE_S = 0.02
+# What a save looks like to watchdog. Opening and closing without writing are not saves: the
+# check itself reads the file, and counting that would start the next check, forever.
+SAVE_EVENTS = frozenset({"created", "modified", "moved", "closed"})
 
 
 def _resolved(path) -> Path:
@@ -39,7 +42,7 @@ def _notified(files: list[Path]) -> Iterator[set[Path]]:
         def on_any_event(self, event):
             for attribute in ("src_path", "dest_path"):
                 path = getattr(event, attribute, None)
-                if path and _resolved(path) in wanted and event.event_type != "opened":
+                if path and event.event_type in SAVE_EVENTS and _resolved(path) in wanted:
                     events.put(_resolved(path))
 
     observer = Observer()

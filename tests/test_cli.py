@@ -270,6 +270,27 @@ def test_watch_grades_again_when_the_file_is_saved(tmp_path, mode):
     assert "✓ 04_indexing/gather" in rest, seen + rest
 
 
+def test_reading_a_watched_file_is_not_a_save(tmp_path):
+    """The check reads the file it checks; if reading counted as a change, every check would
+    start the next one. Read one watched file, then save another: the save comes alone."""
+    import threading
+    import time
+    from checker.watching import file_changes
+    read, saved = tmp_path / "read.py", tmp_path / "saved.py"
+    read.write_text("x = 1\n")
+    saved.write_text("y = 1\n")
+    changes = file_changes([read, saved])
+    first = []
+    waiter = threading.Thread(target=lambda: first.append(next(changes)), daemon=True)
+    waiter.start()
+    deadline = time.monotonic() + 60
+    while waiter.is_alive() and time.monotonic() < deadline:   # until the observer is watching
+        read.read_text()
+        saved.write_text("y = 2\n")
+        waiter.join(0.2)
+    assert first == [{saved.resolve()}]
+
+
 def test_build_and_new_are_refused_in_a_learners_workspace(workspace, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["build"])
