@@ -3,7 +3,7 @@ run (so figures from a busy or a fast machine still compare). A benchmark, not a
 reports, never asserts.
 
     python benchmarks/bench.py                 # every figure, 5 runs each, median reported
-    python benchmarks/bench.py --runs 3 --only import grade runs
+    python benchmarks/bench.py --runs 3 --only import grade watch runs
     python benchmarks/bench.py --baseline /tmp/old   # also time an older tree, runs interleaved
 
 With --baseline (a checkout of an earlier commit, say `git archive REV | tar -x -C /tmp/old`),
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 KATA = [PY, "-m", "checker"]
-ENV = dict(os.environ, PYTHONPATH=str(ROOT))
+ENV = {k: v for k, v in os.environ.items() if k != "TORCHKATA_SEED"} | {"PYTHONPATH": str(ROOT)}
 
 IN_PROCESS_SUITES = """
 from checker import manifest, runner
@@ -98,6 +98,46 @@ def make_batch(dest: Path, count: int, katas: list[str] | None = None) -> None:
             shutil.copy(path, sub / rel)
 
 
+def watch_latencies(rounds: int, kata: str = "04_indexing/gather") -> list[float]:
+    """Seconds from a save to `kata watch`'s verdict on it, for `rounds` saves that alternate
+    between the reference and the stub, in a fresh workspace (so no learner file is touched)."""
+    import select
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = Path(tmp) / "ws"
+        subprocess.run(KATA + ["init", str(workspace)], check=True, capture_output=True, env=ENV)
+        target = workspace / "exercises" / f"{kata}.py"
+        versions = [(ROOT / "solutions" / f"{kata}.py").read_text(), target.read_text()]
+        watcher = subprocess.Popen(KATA + ["watch", kata.split("/")[-1]], cwd=workspace, text=True,
+                                   stdout=subprocess.PIPE, env=dict(ENV, PYTHONUNBUFFERED="1"))
+
+        def verdict(deadline_s: float = 120) -> float:
+            """When the verdict line of the next check (after its "--- time file" header) came."""
+            end, started = time.perf_counter() + deadline_s, False
+            while time.perf_counter() < end:
+                if select.select([watcher.stdout], [], [], 1)[0]:
+                    line = watcher.stdout.readline()
+                    started = started or line.startswith("--- ")
+                    if started and kata in line and line.lstrip()[:1] in ("✓", "✗"):
+                        return time.perf_counter()
+            raise SystemExit("kata watch gave no verdict within two minutes")
+
+        def drain() -> None:
+            while select.select([watcher.stdout], [], [], 0.3)[0]:
+                watcher.stdout.readline()
+        try:
+            verdict()                       # the check it makes when it starts
+            latencies = []
+            for i in range(rounds):
+                drain()                     # the rest of the last report; a person never saves in a burst
+                saved = time.perf_counter()
+                target.write_text(versions[i % 2])
+                latencies.append(verdict() - saved)
+            return latencies
+        finally:
+            watcher.terminate()
+            watcher.wait()
+
+
 def sandbox_levels() -> list[str]:
     return ["auto", "uid", "rlimits"] if os.geteuid() == 0 else ["auto"]
 
@@ -110,7 +150,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--baseline", type=Path, help="an older tree to time beside this one")
     parser.add_argument("--only", nargs="*",
-                        default=["import", "suites", "grade", "stubs", "batch", "assignment", "runs"])
+                        default=["import", "suites", "grade", "stubs", "watch", "batch", "assignment", "runs"])
     args = parser.parse_args()
     katas = len([line for line in (ROOT / "katas.toml").read_text().splitlines() if line.strip() == "[[kata]]"])
     rows = []
@@ -132,13 +172,18 @@ def main() -> int:
         cli(f"in-process suites of the {katas} references, incl. import torch",
             [PY, "-W", "ignore", "-c", IN_PROCESS_SUITES])
     if "grade" in args.only:
-        cli(f"kata grade solutions/ ({katas} katas, cold CLI, sandboxed)",
+        cli(f"kata grade solutions/ ({katas} katas, cold CLI, sandboxed, seed seen before)",
             KATA + ["grade", "solutions", "--seed", "0"])
+        cli(f"kata grade solutions/ ({katas} katas, cold CLI, sandboxed, fresh random seed)",
+            KATA + ["grade", "solutions"])
         cli(f"kata grade solutions/ --isolation none ({katas} katas, cold CLI)",
             KATA + ["grade", "solutions", "--seed", "0", "--isolation", "none"])
     if "stubs" in args.only:
         cli("pytest exercises/ on the untouched stubs",
             [PY, "-m", "pytest", "exercises/", "-q", "-p", "no:cacheprovider"], ok=(1,))
+    if "watch" in args.only:
+        report("kata watch, from save to verdict (one kata, median of 9 saves)",
+               statistics.median(watch_latencies(9)))
     if "runs" in args.only:
         for level in sandbox_levels():
             for tree in trees:

@@ -566,7 +566,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--memory-mb", type=int, default=4096, help="memory limit per kata in MiB (default 4096)")
     p.add_argument("--hidden-after-due", action="store_true",
                    help="gradescope: show test details only after the due date")
-    p.add_argument("--seed", type=int, default=None, help="seed for hidden inputs (default: fixed per course)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed for hidden inputs (default: $TORCHKATA_SEED, else a fresh random one; "
+                        "the results record it)")
     device(p)
 
     p = add("report", cmd_report, "summarise a batch's results per kata; --html writes the class gradebook")
