@@ -89,6 +89,10 @@ class Forbid(TorchFunctionMode):
         name = _name_of(func)
         if self._is_forbidden(name):
             self._refuse(name)
+        if self.aten and _private_builtin_name(func) in self.aten:
+            # torch._softmax, torch._C._nn.cross_entropy_loss: the same op under a private
+            # name that resolve_name does not know.
+            self._refuse(f"{getattr(func, '__module__', None) or 'torch'}.{func.__name__}")
         return func(*args, **(kwargs or {}))
 
     def _patch_constructor(self, cls, name):
@@ -147,10 +151,21 @@ class Forbid(TorchFunctionMode):
 
 @functools.lru_cache(maxsize=256)
 def _aten_names(names: frozenset) -> frozenset:
-    """aten op names behind forbidden Python names: torch.gather -> gather, _gather, native_gather."""
+    """aten op names behind forbidden Python names: torch.gather -> gather, _gather, native_gather;
+    F.cross_entropy -> cross_entropy_loss."""
     bases = {n.rpartition(".")[2] for n in names}
     bases = {b for b in bases if b and not b[0].isupper()}   # classes have no aten op
-    return frozenset(v for b in bases for v in (b, "_" + b, "native_" + b) if hasattr(torch.ops.aten, v))
+    variants = (lambda b: (b, "_" + b, "native_" + b, b + "_loss", "_" + b + "_loss"))
+    return frozenset(v for b in bases for v in variants(b) if hasattr(torch.ops.aten, v))
+
+
+def _private_builtin_name(func) -> str | None:
+    """The op name of a C builtin that torch does not name publicly (torch._softmax,
+    torch._C._nn.cross_entropy_loss); None for anything else, public names included (those are
+    judged by name, so that forbidding Tensor.gather alone never refuses torch.gather)."""
+    if type(func).__name__ != "builtin_function_or_method" or _name_of(func).startswith("torch."):
+        return None
+    return getattr(func, "__name__", None)
 
 
 

@@ -77,6 +77,11 @@ def _forbidden_name(names, fn):
      "torch.ops.aten.gather"),
     (["torch.nn.functional.layer_norm"], lambda x: torch.ops.aten.native_layer_norm(x, [4], None, None, 1e-5),
      "torch.ops.aten.native_layer_norm"),
+    # Private builtins that resolve_name cannot name: the same ops, refused under their own names.
+    (["torch.softmax"], lambda x: torch._softmax(x, 1, False), "torch._softmax"),
+    (["torch.nn.functional.log_softmax"], lambda x: torch._log_softmax(x, 1, False), "torch._log_softmax"),
+    (["torch.nn.functional.cross_entropy"],
+     lambda x: torch._C._nn.cross_entropy_loss(x, torch.zeros(3, dtype=torch.long)), "torch._C._nn.cross_entropy_loss"),
 ])
 def test_forbidden_calls_are_refused_by_name(names, call, expected):
     assert _forbidden_name(names, lambda: call(torch.randn(3, 4, requires_grad=True))) == expected
@@ -103,6 +108,12 @@ def test_forbidding_an_op_still_allows_functions_that_use_it_internally():
     x = torch.randn(3, 4)
     assert _forbidden_name(["torch.gather"], lambda: F.cross_entropy(x, torch.zeros(3, dtype=torch.long))) is None
     assert _forbidden_name(["torch.gather"], lambda: x[torch.arange(3).unsqueeze(1), torch.zeros(3, 1).long()]) is None
+
+
+def test_private_builtins_of_allowed_ops_still_run():
+    x = torch.randn(3, 4)
+    assert _forbidden_name(["torch.gather"], lambda: torch._softmax(x, 1, False)) is None
+    assert _forbidden_name(["torch.Tensor.gather"], lambda: torch.gather(x, 1, torch.zeros(3, 1).long())) is None
 
 
 def test_forbid_ignores_names_that_only_share_a_prefix():
