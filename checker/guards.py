@@ -67,7 +67,7 @@ class Forbid(TorchFunctionMode):
 
     def __init__(self, names):
         super().__init__()
-        self.names = frozenset(names)
+        self.names = _with_inplace_twins(frozenset(names))
         self.prefixes = tuple(n + "." for n in self.names)
         self.hits: list[str] = []
         self._patches = contextlib.ExitStack()
@@ -147,6 +147,15 @@ class Forbid(TorchFunctionMode):
             return super().__exit__(*exc)
         finally:
             self._patches.close()
+
+
+@functools.lru_cache(maxsize=256)
+def _with_inplace_twins(names: frozenset) -> frozenset:
+    """The names, and each one's in-place twin where torch has one (torch.clamp -> torch.clamp_,
+    torch.Tensor.clamp -> torch.Tensor.clamp_): the same computation, written into the input."""
+    twins = {n + "_" for n in names
+             if not n.endswith("_") and n.rpartition(".")[2][:1].islower() and _lookup(n + "_") is not None}
+    return names | twins
 
 
 @functools.lru_cache(maxsize=256)

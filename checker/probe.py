@@ -173,6 +173,37 @@ def _snapshot(args) -> list:
     return [(t, t.detach().clone()) for t in _tensors(args) if t.device.type != "meta"]
 
 
+# In a mutation record, beside tensor positions: a list or dict argument was changed.
+CONTAINER_CHANGED = "container"
+
+
+def _layout(value):
+    """The containers in a value, with the very objects they hold (kept alive here, so that a
+    replaced item can never share an id with its successor): adding, removing or replacing an
+    item of a list or dict argument shows as a different layout."""
+    if isinstance(value, dict):
+        return (dict, [(k, v, _layout(v)) for k, v in value.items()])
+    if isinstance(value, (list, tuple)):
+        return (type(value), [(i, v, _layout(v)) for i, v in enumerate(value)])
+    return None
+
+
+def _same_layout(before, value) -> bool:
+    if before is None:
+        return True
+    kind, items = before
+    now = list(value.items()) if isinstance(value, dict) else list(enumerate(value)) \
+        if isinstance(value, (list, tuple)) else None
+    if type(value) is not kind or now is None or len(now) != len(items):
+        return False
+    return all(k == k2 and v is v2 and _same_layout(inner, v2) for (k, v, inner), (k2, v2) in zip(items, now))
+
+
+def _mutation_record(snapshot, layout, args) -> list:
+    """Tensor positions changed in place, and CONTAINER_CHANGED if a list or dict was."""
+    return _mutated(snapshot) + ([] if _same_layout(layout, args) else [CONTAINER_CHANGED])
+
+
 def _mutated(snapshot) -> list[int]:
     changed = []
     for position, (live, before) in enumerate(snapshot):
@@ -267,7 +298,7 @@ def _call(ns, spec, run) -> dict:
         return {"missing": spec["target"]}
     device = spec.get("device", "cpu")
     args = materialise(spec["args"], device)
-    snapshot = _snapshot(args)
+    snapshot, layout = _snapshot(args), _layout(args)
     if spec.get("seed") is not None:
         torch.manual_seed(spec["seed"])
     ok, out = run(fn, *args)
@@ -277,7 +308,7 @@ def _call(ns, spec, run) -> dict:
     if spec.get("inplace"):
         result["after"] = [_param_state(t) for t in _tensors(args)]
     else:
-        result["mutated"] = _mutated(snapshot)
+        result["mutated"] = _mutation_record(snapshot, layout, args)
     if spec.get("aliases"):
         result["aliases"] = _aliases(_tensors(out), _tensors(args))
     if spec.get("grad"):
@@ -365,7 +396,7 @@ def _module(ns, spec, run) -> dict:
     if not spec.get("inputs"):
         return result
     inputs = materialise(spec["inputs"], device)
-    snapshot = _snapshot(inputs)
+    snapshot, layout = _snapshot(inputs), _layout(inputs)
     float_inputs = _track_grads(inputs) if spec.get("grad") else []
     if spec.get("forward_seed") is not None:
         torch.manual_seed(spec["forward_seed"])
@@ -374,7 +405,7 @@ def _module(ns, spec, run) -> dict:
         result.update(out)
         return result
     result["output"] = describe(out)
-    result["mutated"] = _mutated(snapshot)
+    result["mutated"] = _mutation_record(snapshot, layout, inputs)
     if spec.get("grad"):
         named = [(n, p) for n, p in module.named_parameters() if p.requires_grad]
         back = _backward(_tensors(out), [p for _, p in named] + float_inputs, spec.get("projection_seed", 0), run)

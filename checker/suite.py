@@ -37,6 +37,7 @@ from checker import argkinds
 from checker import judge as J
 from checker.argkinds import device, dtype, generator, meta, nn_model, param, strided, transposed  # noqa: F401 - suite API
 from checker.judge import Verdict, common_verdict, fail
+from checker.probe import CONTAINER_CHANGED
 from checker.results import Status
 
 GROWTH = 3                       # each size is multiplied by this in the op-count probe
@@ -371,8 +372,7 @@ class Suite:
             if not isinstance(mutated, list):
                 raise J.Malformed("a call reply without its input-mutation record")
             if mutated:
-                which = ", ".join(leaves[i] if isinstance(i, int) and 0 <= i < len(leaves) else "an input"
-                                  for i in mutated)
+                which = ", ".join(_mutated_label(i, leaves) for i in mutated)
                 return fail(f"{header()}  it modified its input ({which}) in place. "
                             f"Leave inputs untouched: compute a new tensor instead.")
         if new_tensors:
@@ -426,6 +426,13 @@ class Suite:
             return None
 
         return Check(name, specs, judge)
+
+
+def _mutated_label(entry, leaves: list[str]) -> str:
+    """What a mutation record's entry names: a tensor input, or a list or dict argument."""
+    if entry == CONTAINER_CHANGED:
+        return "a list or dict it was given: an item was added, removed or replaced"
+    return leaves[entry] if isinstance(entry, int) and 0 <= entry < len(leaves) else "an input"
 
 
 def _expected_error(name: str, res, wanted: str, header, *, action: str = "it should raise {} for this input",

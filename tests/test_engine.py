@@ -110,6 +110,14 @@ def test_forbidding_an_op_still_allows_functions_that_use_it_internally():
     assert _forbidden_name(["torch.gather"], lambda: x[torch.arange(3).unsqueeze(1), torch.zeros(3, 1).long()]) is None
 
 
+def test_a_forbidden_name_forbids_its_in_place_twin():
+    x = torch.randn(3, 4)
+    assert _forbidden_name(["torch.clamp"], lambda: torch.clamp_(x, 0, 1)) == "torch.clamp_"
+    assert _forbidden_name(["torch.Tensor.clamp"], lambda: x.clamp_(0, 1)) == "torch.Tensor.clamp_"
+    assert _forbidden_name(["torch.Tensor.clamp"], lambda: torch.clamp(x, 0, 1)) is None
+    assert _forbidden_name(["torch.nn.functional.relu"], lambda: torch.nn.functional.relu_(x)) is not None
+
+
 def test_private_builtins_of_allowed_ops_still_run():
     x = torch.randn(3, 4)
     assert _forbidden_name(["torch.gather"], lambda: torch._softmax(x, 1, False)) is None
@@ -296,3 +304,48 @@ def test_the_light_closeness_rule_agrees_with_torch_testing(dtype):
         except AssertionError:
             agrees = False
         assert judge.close(actual, expected) == agrees, (actual, expected)
+
+
+CONTAINER_LEARNER = '''
+import torch
+def total(xs):
+    return sum(x.sum() for x in xs)
+def total_then_append(xs):
+    xs.append(torch.zeros(1))
+    return total(xs[:-1])
+def total_then_pop(xs):
+    out = total(xs)
+    xs.pop()
+    return out
+def total_then_replace(xs):
+    out = total(xs)
+    xs[0] = xs[0].clone()
+    return out
+def total_then_swap(xs):
+    out = total(xs)
+    xs.reverse()
+    return out
+def scores_then_key(d):
+    d["extra"] = 1
+    return d["a"] * 2
+def scores(d):
+    return d["a"] * 2
+'''
+
+
+@pytest.mark.parametrize("target, changed", [
+    ("total", False), ("total_then_append", True), ("total_then_pop", True), ("total_then_replace", True),
+    ("total_then_swap", True), ("scores_then_key", True), ("scores", False)])
+def test_a_changed_list_or_dict_argument_counts_as_a_mutation(target, changed):
+    """Inputs left unmodified covers the containers too: an item added, removed, replaced or
+    moved in a list or dict argument is recorded, although no tensor changed."""
+    args = [{"a": torch.ones(2)}] if target.startswith("scores") else [[torch.ones(2), torch.ones(3)]]
+    result = run_one({"kind": "call", "target": target, "args": args}, CONTAINER_LEARNER)
+    assert "output" in result, result
+    assert (probe.CONTAINER_CHANGED in result["mutated"]) == changed, result["mutated"]
+
+
+def test_a_changed_container_is_named_in_the_message():
+    from checker.suite import _mutated_label
+    assert "list or dict" in _mutated_label(probe.CONTAINER_CHANGED, ["x"])
+    assert _mutated_label(0, ["x"]) == "x" and _mutated_label(7, ["x"]) == "an input"
