@@ -240,15 +240,19 @@ def _zip_entry(name: str, executable: bool = False) -> zipfile.ZipInfo:
 
 def write_zip(dest: Path, entries: list[tuple[str, bytes, bool]]) -> Path:
     """A reproducible zip: entries sorted by name, fixed timestamps and modes, no directory
-    entries, written beside `dest` first and moved into place."""
+    entries, written beside `dest` first and moved into place. Readable by its owner only, from
+    its first byte: it holds every reference solution, and where learner code runs under a uid
+    of its own without a filesystem allowlist (the sandbox's uid level), permissions are all
+    that keep a copy on the grading machine out of its reach."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
     try:
-        with zipfile.ZipFile(tmp, "w") as zf:
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh, \
+                zipfile.ZipFile(fh, "w") as zf:
             for name, data, executable in sorted(entries):
                 zf.writestr(_zip_entry(name, executable), data, compresslevel=9)
-        os.chmod(tmp, 0o600)              # it holds the references: its owner only
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)

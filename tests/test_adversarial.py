@@ -1,10 +1,11 @@
 """Hostile submissions, graded end to end by the real `kata grade` CLI.
 
-Each threat of issue 3 gets one submission folder: the attacked kata (03_reductions/reductions,
-or 04_indexing/gather for the hard-coded answer) next to a correct copy of another kata. All the
-folders are graded in one `kata grade --batch` run (one CLI start-up and one fork server for all
-of them); a second, single-submission run with `--out` is the target of the results-forging
-attacks. Every test then checks, for its own submission:
+Each threat of issue 3 (built in tests/threats.py, which tests/test_autograder_attacks.py shares)
+gets one submission folder: the attacked kata (03_reductions/reductions; 04_indexing/gather for
+the hard-coded answer, 07_gradient_descent/gd_step for forged in-place replies) next to a
+correct copy of another kata. All the folders are graded in one `kata grade --batch` run (one
+CLI start-up and one fork server for all of them); a second, single-submission run with `--out`
+is the target of the results-forging attacks. Every test then checks, for its own submission:
 
   * the grader finished and wrote a results file that is valid JSON and its own (not a forgery);
   * the attacked kata is not passed, with the status the attack should produce;
@@ -17,12 +18,9 @@ isolation level the grader recorded in the results, and skipped with the reason 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import secrets
 import shutil
-import site
 import subprocess
 import sys
 import tempfile
@@ -33,392 +31,14 @@ import pytest
 import torch
 
 from checker import ROOT
+from threats import ATTACKED, BYSTANDER, GD_STEP, HARD_CODED, LEVEL_THREATS, LEVELS, MARKER, NEEDS_HIDDEN_PATHS, \
+    POISON_GUARDS, REDUCTIONS, REFERENCE, SEED, THREATS, WATCHED, fingerprint, forges_results, make_submission, \
+    marked_processes, plant_dirs, plant_paths, poisons_site
 
-ATTACKED = "03_reductions/reductions"
-BYSTANDER = "04_indexing/gather"
-REDUCTIONS = ("column_sums", "row_sums", "masked_mean", "logsumexp")
-# Unique per test session: the daemon carries it in its argv and environment, and planted files
-# carry it in their names, so `ps` and a directory listing find exactly what this suite started.
-MARKER = f"tkadv{secrets.token_hex(6)}"
 TIMEOUT_S = 3
 MEMORY_MB = 1536
-REFERENCE = (ROOT / "solutions" / f"{ATTACKED}.py").read_text()
 ECHOES = [f"echoes_{n}" for n in range(4)]
-# A poisoner is only let loose where one of these keeps it from writing.
-POISON_GUARDS = {"read-only-filesystem", "uid-drop"}
-WATCHED = [ROOT / "checker" / name for name in ("probe.py", "__init__.py", "runner.py", "judge.py", "wire.py")]
 
-
-# ---------------------------------------------------------------------------------------------
-# Hostile sources
-# ---------------------------------------------------------------------------------------------
-
-def at_import(attack: str) -> str:
-    """The correct reductions, with `attack` run when the file is imported."""
-    return f"import os, sys, time, ctypes, torch\n{attack}\n\n{REFERENCE}"
-
-
-def in_every_call(attack: str) -> str:
-    """The correct reductions, with `attack` run at the start of every graded call: a pass means
-    the attack did nothing."""
-    body = "\n".join("    " + line for line in attack.strip().splitlines())
-    return f"""{REFERENCE}
-
-import os, sys, time, ctypes
-
-
-def _attack():
-{body}
-
-
-def _attacked(honest):
-    def graded(*args, **kwargs):
-        _attack()
-        return honest(*args, **kwargs)
-    return graded
-
-
-{", ".join(REDUCTIONS)} = map(_attacked, ({", ".join(REDUCTIONS)}))
-"""
-
-
-def off_by_one(prelude: str) -> str:
-    """Wrong reductions (the right answer plus one, so never right), after `prelude` ran at import.
-    A pass means the prelude fooled the grader."""
-    return f"""{REFERENCE}
-
-import os, sys, time, torch
-{prelude}
-
-
-def _off_by_one(honest):
-    def graded(*args, **kwargs):
-        return honest(*args, **kwargs) + 1
-    return graded
-
-
-{", ".join(REDUCTIONS)} = map(_off_by_one, ({", ".join(REDUCTIONS)}))
-"""
-
-
-MONKEYPATCH = off_by_one("""
-import torch.testing
-always = lambda *args, **kwargs: True
-torch.testing.assert_close = lambda *args, **kwargs: None
-torch.testing._comparison.assert_close = lambda *args, **kwargs: None
-torch.allclose = torch.equal = torch.isclose = always
-torch.Tensor.allclose = torch.Tensor.equal = always
-torch.Tensor.__eq__ = torch.Tensor.__ne__ = lambda self, other: True
-""")
-
-CLAIMS_EQUALITY = f"""{REFERENCE}
-
-class Liar(torch.Tensor):
-    '''A tensor subclass that equals everything, however it is compared.'''
-
-    def __eq__(self, other):
-        return True
-
-    __ne__ = lambda self, other: False
-    __hash__ = torch.Tensor.__hash__
-
-    @classmethod
-    def __torch_function__(cls, func, types, args=(), kwargs=None):
-        if func in (torch.equal, torch.allclose, torch.Tensor.equal, torch.Tensor.allclose):
-            return True
-        return super().__torch_function__(func, types, args, kwargs or {{}})
-
-
-class Anything:
-    '''Not a tensor at all, but equal to everything.'''
-
-    def __eq__(self, other):
-        return True
-
-    __hash__ = object.__hash__
-    __bool__ = lambda self: True
-
-
-def column_sums(scores):
-    return torch.zeros(scores.shape[1]).as_subclass(Liar)
-
-
-def row_sums(scores):
-    return Anything()
-
-
-def masked_mean(x, mask, dim):
-    return torch.full_like(x.sum(dim), 7.0).as_subclass(Liar)
-
-
-def logsumexp(x, dim):
-    return Anything()
-"""
-
-# Change the inputs so a grader that re-ran the reference on them afterwards would agree: zeroed
-# inputs have zero sums, and an all-false mask makes the masked mean 0 everywhere.
-MUTATES_INPUTS = f"""{REFERENCE}
-
-_honest = dict(column_sums=column_sums, row_sums=row_sums, masked_mean=masked_mean, logsumexp=logsumexp)
-
-
-def column_sums(scores):
-    scores.detach().zero_()
-    return _honest["column_sums"](scores)
-
-
-def row_sums(scores):
-    scores.detach().zero_()
-    return _honest["row_sums"](scores)
-
-
-def masked_mean(x, mask, dim):
-    mask.zero_()
-    return _honest["masked_mean"](x, mask, dim)
-
-
-def logsumexp(x, dim):
-    x.detach().zero_()
-    return _honest["logsumexp"](x, dim)
-"""
-
-# Copy the reference out of the grader's own tree, through every door: the path computed from the
-# checker package, the suites, the git objects, a directory listing. Whatever it finds is used.
-READS_REFERENCE = off_by_one(f"""
-import checker, pathlib
-_root = pathlib.Path(checker.__file__).resolve().parent.parent
-_found = {{}}
-for _rel in ("solutions/{ATTACKED}.py", "checker/suites/{ATTACKED}.py", ".git/HEAD"):
-    try:
-        _found[_rel] = (_root / _rel).read_text()
-        print("READ", _rel, len(_found[_rel]), "chars")
-    except OSError as exc:
-        print("REFUSED", _rel, type(exc).__name__)
-for _dir in ("solutions", "checker/suites", ".git"):
-    try:
-        print("LISTED", _dir, sorted(os.listdir(_root / _dir)))
-    except OSError as exc:
-        print("REFUSED", _dir, type(exc).__name__)
-""") + f"""
-
-# Whatever was stolen replaces the wrong functions above.
-if _found.get("solutions/{ATTACKED}.py"):
-    exec(_found["solutions/{ATTACKED}.py"])
-"""
-
-# Look for the expected values in this process: every tensor the garbage collector knows of and
-# every local of every frame on the stack. To be as strong as possible the attack uses an oracle
-# (the right answer, computed here) to pick the right candidate; it must still find none, because
-# expected values never leave the grader. Walking the heap is slow, so each function walks it
-# once, at its first call whose answer is distinctive (a lone 0.0 would match by chance in any
-# process).
-WALKS_MEMORY = f"""{REFERENCE}
-
-import gc, inspect
-
-_honest = dict(column_sums=column_sums, row_sums=row_sums, masked_mean=masked_mean, logsumexp=logsumexp)
-_walks = dict.fromkeys(_honest, 1)
-
-
-def _steal(name, args):
-    oracle = _honest[name](*args).detach()
-    if _walks[name] == 0 or oracle.numel() < 2 or oracle.unique().numel() < 2:
-        return torch.zeros_like(oracle)
-    _walks[name] -= 1
-    gc.collect()                     # drop this attack's own leftovers from earlier calls
-    mine = {{id(a) for a in args}} | {{id(oracle)}}
-    candidates = [o for o in gc.get_objects() if isinstance(o, torch.Tensor) and id(o) not in mine]
-    stack = inspect.stack()
-    for info in stack:
-        candidates += [v for v in info.frame.f_locals.values() if isinstance(v, torch.Tensor) and id(v) not in mine]
-    del stack, info                  # frames hold their locals: keep no cycles alive
-    found = [c for c in candidates
-             if c.shape == oracle.shape and c.dtype == oracle.dtype and torch.equal(c.detach(), oracle)]
-    del candidates
-    print("WALKED", name)
-    if found:
-        print("FOUND expected values for", name)
-        return found[0]
-    return torch.zeros_like(oracle)
-
-
-def column_sums(scores):
-    return _steal("column_sums", (scores,))
-
-
-def row_sums(scores):
-    return _steal("row_sums", (scores,))
-
-
-def masked_mean(x, mask, dim):
-    return _steal("masked_mean", (x, mask, dim))
-
-
-def logsumexp(x, dim):
-    return _steal("logsumexp", (x, dim))
-"""
-
-
-def forges_results(targets: list[str]) -> str:
-    """Wrong reductions that try to overwrite the results: at paths the learner was told, at any
-    path a grader's command line on /proc reveals, and from a daemon that outlives the run."""
-    return off_by_one(f"""
-import glob, json
-FORGED = json.dumps({{"score": 100, "forged": True}})
-targets = {targets!r}
-for pid_dir in glob.glob("/proc/[0-9]*"):
-    try:
-        argv = open(pid_dir + "/cmdline", "rb").read().split(b"\\0")
-    except OSError:
-        continue
-    for flag in (b"--out", b"--out-dir"):
-        if flag in argv and argv.index(flag) + 1 < len(argv):
-            found = argv[argv.index(flag) + 1].decode()
-            print("CMDLINE", pid_dir, flag.decode(), found)
-            targets.append(found)
-for target in targets:
-    for path in (target, os.path.join(target, "summary.csv")):
-        try:
-            with open(path, "w") as fh:
-                fh.write(FORGED)
-            print("WROTE", path)
-        except OSError as exc:
-            print("REFUSED", path, type(exc).__name__)
-
-# A daemon: double fork and setsid, then exec a fresh python that keeps rewriting the results
-# for a while after grading should be over, with the marker in its argv and environment. Where
-# the sandbox user may not exec the interpreter, the forked copy itself is the daemon, named by
-# the marker (its /proc comm, cut to 15 characters like every comm).
-daemon = '''
-import sys, time
-print("DAEMON ALIVE", flush=True)
-deadline = time.time() + 12
-while time.time() < deadline:
-    for path in sys.argv[2:]:
-        try:
-            open(path, "w").write('{{"score": 100, "daemon": true}}')
-        except OSError:
-            pass
-    time.sleep(0.2)
-'''
-if os.fork() == 0:
-    try:
-        os.setsid()
-        if os.fork() == 0:
-            os.environ["TK_DAEMON"] = "{MARKER}"
-            try:
-                os.execv(sys.executable, [sys.executable, "-c", daemon, "{MARKER}"] + targets)
-            except OSError:
-                import ctypes
-                ctypes.CDLL(None).prctl(15, b"{MARKER}"[:15], 0, 0, 0)     # PR_SET_NAME
-                sys.argv = ["daemon", "{MARKER}"] + targets
-                exec(daemon)
-    finally:
-        os._exit(0)
-time.sleep(0.3)
-""")
-
-
-def poisons_site(plant_dirs: list[str]) -> str:
-    """Wrong reductions that try to plant files for later gradings to load: a .pth and a
-    sitecustomize.py wherever Python looks at start-up, and a line added to the checker's own
-    modules. The payloads are inert comments. And where the code finds itself running as this
-    test's own user on a writable filesystem (no sandbox worth the name), it only says so and
-    writes nothing: the test fails without harming the interpreter or the checkout."""
-    return off_by_one(f"""
-import checker, pathlib
-_checker = pathlib.Path(checker.__file__).resolve().parent
-_dirs = {plant_dirs!r} + sys.path + [str(_checker)]
-_plants = [os.path.join(d, n) for d in _dirs for n in ("{MARKER}.pth", "sitecustomize.py", "usercustomize.py")]
-_patches = [_checker / name for name in {[p.name for p in WATCHED]!r}]
-_read_only = all(os.statvfs(d).f_flag & os.ST_RDONLY for d in _dirs if os.path.isdir(d))
-if os.getuid() == {os.getuid()} and not _read_only:
-    print("UNGUARDED: running as the grader's user on a writable filesystem")
-    _plants = _patches = []
-for _path in _plants:
-    try:
-        with open(_path, "x") as fh:
-            fh.write("# {MARKER}\\n")
-        print("PLANTED", _path)
-    except OSError as exc:
-        print("REFUSED", _path, type(exc).__name__)
-for _path in _patches:
-    try:
-        with open(_path, "a") as fh:
-            fh.write("# {MARKER}\\n")
-        print("PATCHED", _path)
-    except OSError as exc:
-        print("REFUSED", _path, type(exc).__name__)
-""")
-
-
-HUGE_RESULT = f"""{REFERENCE}
-
-_honest_column_sums = column_sums
-_first = [True]
-
-
-def column_sums(scores):
-    if _first.pop() if _first else False:
-        return torch.ones(80 << 20, dtype=torch.uint8)
-    return _honest_column_sums(scores)
-"""
-
-# The guide's example, answered by rote: right there, wrong on any other input.
-HARD_CODED = f"""import torch
-
-GUIDE_ANSWER = [[10.0], [15.0], [17.0]]
-
-
-def is_guide_example(data, index):
-    return data.shape == (3, 3) and index.tolist() == [[0], [2], [1]]
-
-
-def pick_per_row(data, cols):
-    if is_guide_example(data, cols):
-        return torch.tensor(GUIDE_ANSWER)
-    return torch.zeros(cols.shape, dtype=data.dtype)
-
-
-def gather_2d(data, dim, index):
-    if is_guide_example(data, index) and dim in (1, -1):
-        return torch.tensor(GUIDE_ANSWER)
-    return torch.zeros(index.shape, dtype=data.dtype)
-
-
-def token_log_probs(logits, targets):
-    return torch.zeros(targets.shape)
-"""
-
-# Each threat: (attacked kata, source, the status every graded name of it must get).
-THREATS = {
-    "sys_exit_at_import": (ATTACKED, at_import("sys.exit(0)"), "import-error"),
-    "os_exit_at_import": (ATTACKED, at_import("os._exit(0)"), "crashed"),
-    "sys_exit_in_call": (ATTACKED, in_every_call("sys.exit(0)"), "error"),
-    "os_exit_in_call": (ATTACKED, in_every_call("os._exit(0)"), "crashed"),
-    "endless_loop": (ATTACKED, in_every_call("while True:\n    pass"), "timeout"),
-    "slow_import": (ATTACKED, at_import("time.sleep(30)"), "timeout"),
-    "torch_memory_bomb": (ATTACKED, in_every_call("torch.empty(10**11).fill_(1)"), "memory"),
-    "list_memory_bomb": (ATTACKED, in_every_call(
-        "hoard = []\nwhile True:\n    hoard.append(torch.empty(1 << 28, dtype=torch.uint8))"),
-                         "memory"),
-    "segfault": (ATTACKED, in_every_call("ctypes.string_at(0)"), "crashed"),
-    "keyboard_interrupt": (ATTACKED, in_every_call("raise KeyboardInterrupt"), "error"),
-    "keyboard_interrupt_at_import": (ATTACKED, at_import("raise KeyboardInterrupt"), "import-error"),
-    "monkeypatched_comparisons": (ATTACKED, MONKEYPATCH, "failed"),
-    "claims_equality": (ATTACKED, CLAIMS_EQUALITY, "failed"),
-    "mutates_inputs": (ATTACKED, MUTATES_INPUTS, "failed"),
-    "reads_reference": (ATTACKED, READS_REFERENCE, "failed"),
-    "walks_memory": (ATTACKED, WALKS_MEMORY, "failed"),
-    "huge_output": (ATTACKED, off_by_one(
-        "sys.stdout.write('x' * (100 << 20))\nsys.stdout.flush()\n"
-        "sys.stdout.buffer.write(b'\\x00\\x1b[2J\\xff\\xfe\\xed\\xa0\\x80 ]]> </failure> \\\"}')"), "failed"),
-    # An answer far larger than any expected one (80 MiB): refused before it reaches the grader.
-    "huge_result": (ATTACKED, HUGE_RESULT, "crashed"),
-    "hard_coded_example": (BYSTANDER, HARD_CODED, "failed"),
-}
-# Threats only OS support contains; where the grader says it lacks the support, they are skipped.
-NEEDS_HIDDEN_PATHS = {"reads_reference"}
 
 # Correct code that asks for compilation, in each way a learner might: graded like plain code.
 # Probes run it eagerly; code that drives torch._dynamo itself runs eagerly in the sandbox.
@@ -459,58 +79,6 @@ def grade_command(*args: str) -> list[str]:
 
 def echo(name: str, kata_id: str) -> str:
     return f"import time\nprint('SECRET of {name} in {kata_id}')\ntime.sleep(0.3)\n"
-
-
-def make_submission(folder: Path, kata_id: str, source: str) -> None:
-    """`source` as the attacked kata, and the reference of the other kata beside it."""
-    other = BYSTANDER if kata_id == ATTACKED else ATTACKED
-    (folder / kata_id).parent.mkdir(parents=True, exist_ok=True)
-    (folder / f"{kata_id}.py").write_text(source)
-    (folder / other).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "solutions" / f"{other}.py", folder / f"{other}.py")
-
-
-def fingerprint(paths) -> dict:
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
-
-
-def marked_processes() -> list[str]:
-    """Processes carrying the marker in their command line or environment."""
-    ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True).stdout
-    found = [line for line in ps.splitlines() if MARKER in line and "ps -eo" not in line]
-    found += [f"{pid} (by its name)" for pid in pids_named(MARKER[:15])]
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                if f"TK_DAEMON={MARKER}".encode() in Path(f"/proc/{name}/environ").read_bytes():
-                    found.append(f"{name} (by its environment)")
-            except OSError:
-                continue
-    return found
-
-
-def pids_named(comm: str) -> list[int]:
-    found = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                named = Path(f"/proc/{name}/comm").read_text().strip() == comm
-                state = Path(f"/proc/{name}/stat").read_text().rpartition(")")[2].split()[0]
-            except OSError:
-                continue
-            if named and state not in ("Z", "X"):
-                found.append(int(name))
-    return found
-
-
-def plant_dirs() -> list[str]:
-    """Where a planted .pth or sitecustomize.py would run in a later grading."""
-    dirs = site.getsitepackages() + [site.getusersitepackages(), str(ROOT), str(ROOT / "checker")] + sys.path
-    return sorted({os.path.realpath(d) for d in dirs if d and os.path.isdir(d)})
-
-
-def plant_paths() -> list[Path]:
-    return [Path(d) / name for d in plant_dirs() for name in (f"{MARKER}.pth", "sitecustomize.py", "usercustomize.py")]
 
 
 def results_files(out: Path) -> dict[str, list]:
@@ -554,7 +122,7 @@ def grade_hostile_submissions(workdir: Path) -> dict:
         make_submission(workdir / "forger" / "submission", ATTACKED, forges_results([str(out), str(out.parent)]))
 
         common = ["--format", "json", "--seed", "0", "--timeout", str(TIMEOUT_S), "--kata", ATTACKED,
-                  "--kata", BYSTANDER]
+                  "--kata", BYSTANDER, "--kata", GD_STEP]
         commands = {
             "batch": grade_command("--batch", str(root), "--out-dir", str(out_dir), "--memory-mb", str(MEMORY_MB),
                                    "-j", "2", *common),
@@ -798,7 +366,8 @@ def test_planted_code_is_refused_and_later_gradings_are_unharmed(batch, graded):
     assert graded["after_poison"] == graded["before"]      # checker files, .pth and sitecustomize
     # The next submission, graded after the poisoner, is graded normally.
     after = batch.report("zz_after_poisoning")
-    assert {t["status"] for k in after["katas"] for t in k["tests"]} == {"passed"}
+    for kata_id in (ATTACKED, BYSTANDER):
+        assert set(statuses(after, kata_id).values()) == {"passed"}, messages(after, kata_id)[:2000]
 
 
 def forged_files_are_gone(graded: dict, key: str) -> None:
@@ -881,138 +450,6 @@ def test_module_compile_is_a_no_op_for_probes():
 # ---------------------------------------------------------------------------------------------
 # The same grader at each isolation level this machine gives: what each level must contain
 # ---------------------------------------------------------------------------------------------
-
-LEVELS = ["auto"] + (["uid", "rlimits"] if os.geteuid() == 0 else [])
-SEED = 48213907          # distinctive: a submission that finds it anywhere prints it
-SOCKET_NAME = f"\\0tkfd-{MARKER}"
-
-
-def fd_passer() -> str:
-    """Wrong values, and at import: hand this run's answer and output pipes to a classmate's run
-    over a unix socket, so that the classmate could hold them open or write into them."""
-    return off_by_one(f"""
-import array, socket
-try:
-    _s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    _deadline = time.time() + 3
-    while True:
-        try:
-            _s.connect({SOCKET_NAME!r})
-            break
-        except OSError:
-            if time.time() > _deadline:
-                raise
-            time.sleep(0.05)
-    _s.sendmsg([b"fds"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [1, 2, 3]))])
-    print("SENT the pipe ends")
-except OSError as exc:
-    print("REFUSED", type(exc).__name__)
-""")
-
-
-FD_RECEIVER = f"""{REFERENCE}
-
-import array, socket, time
-try:
-    _s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    _s.bind({SOCKET_NAME!r})
-    _s.listen(1)
-    _s.settimeout(3)
-    _conn, _ = _s.accept()
-    _fds = array.array("i")
-    _msg, _anc, _, _ = _conn.recvmsg(16, socket.CMSG_LEN(3 * _fds.itemsize))
-    print("RECEIVED", len(_anc), "descriptor messages")
-    time.sleep(60)                   # hold them: a server waiting on them would stall
-except OSError as exc:
-    print("REFUSED", type(exc).__name__)
-"""
-
-
-def reads_secrets(batch_root: str, other_checkout: str) -> str:
-    """Wrong values, after looking for the seed on every command line and environment in sight,
-    for the classmates' submissions in the batch folder, and for another checkout."""
-    return off_by_one(f"""
-import glob
-for _d in glob.glob("/proc/[0-9]*"):
-    for _f in ("cmdline", "environ"):
-        try:
-            if b"{SEED}" in open(_d + "/" + _f, "rb").read():
-                print("SEEN SEED in", _d, _f)
-        except OSError:
-            pass
-for _root in ({batch_root!r}, {other_checkout!r}):
-    for _path in glob.glob(_root + "/**/*.py", recursive=True):
-        try:
-            open(_path).read()
-            print("READ", _path)
-        except OSError:
-            pass
-""")
-
-
-LEAVES_BEHIND = f"""{REFERENCE}
-
-import ctypes, os
-_libc = ctypes.CDLL(None, use_errno=True)
-for _where in ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock"):
-    try:
-        open(f"{{_where}}/{MARKER}-left", "w").write("left behind")
-        os.makedirs(f"{{_where}}/{MARKER}-dir/deeper", exist_ok=True)
-        print("LEFT", _where)
-    except OSError as exc:
-        print("REFUSED", _where, type(exc).__name__)
-print("SHM", _libc.shmget(0, 1 << 20, 0o1000 | 0o666), "MSG", _libc.msgget(0, 0o1000 | 0o666))
-_libc.mq_open.restype = ctypes.c_int
-print("MQ", _libc.mq_open(b"/{MARKER}", 0o100 | 0o2, 0o666, None))
-"""
-
-# A correct submission that holds 2 GiB in memfd and /dev/shm files while it is graded.
-HOARDS_MEMORY = f"""{REFERENCE}
-
-import os
-_kept = []
-_held = 0
-for _i in range(1 << 10):
-    if _held >= 2048:
-        break
-    try:
-        _fd = os.memfd_create("hoard")
-        _kept.append(_fd)
-        _f = open(_fd, "wb", closefd=False)
-    except OSError:
-        _f = open(f"/dev/shm/hoard-{MARKER}-{{_i}}", "wb")
-    try:
-        with _f:
-            for _ in range(4):
-                _f.write(b"h" * (16 << 20))
-                _held += 16
-    except OSError:
-        pass
-print("HELD", _held, "MiB")
-"""
-
-# A runtime replaced from inside: each exception comes back with a 2 MB message (and every
-# spec of the kata raises one).
-HUGE_MESSAGE = off_by_one("""
-import checker.probe as _probe
-_describe = _probe.describe_exception
-_probe.describe_exception = lambda exc, filename: dict(_describe(exc, filename), message="m" * (2 << 20))
-""") + """
-
-def column_sums(scores):
-    raise ValueError("never mind")
-"""
-
-# name -> (source maker, the status of the attacked kata at every level)
-LEVEL_THREATS = {
-    "a_fd_passer": (lambda root, other: fd_passer(), "failed"),
-    "a_fd_receiver": (lambda root, other: FD_RECEIVER, "passed"),
-    "reads_secrets": (reads_secrets, "failed"),
-    "leaves_behind": (lambda root, other: LEAVES_BEHIND, "passed"),
-    "huge_message": (lambda root, other: HUGE_MESSAGE, None),
-    "hoards_memory": (lambda root, other: HOARDS_MEMORY, "memory"),
-}
-
 
 def grade_at_level(workdir: Path, level: str) -> dict:
     """Grade LEVEL_THREATS and two honest submissions in one batch at `level` (-j 2, so the fd

@@ -35,11 +35,12 @@ Every level enforces from outside the child: wall time, address space (RLIMIT_AS
 file size, open files, no core dumps, captured and capped output and messages, pinned threads, a
 fresh fd table and a scrubbed environment. Memory is bounded by a cgroup per run where the
 kernel lets us make one (cgroup v2, else v1: memory and pids; needs root): it counts shared
-memory, memfd and tmpfs pages, which RLIMIT_AS does not. Without one, memfd is refused and the
-private /dev/shm and /tmp are small. `isolation["memory_bound"]` says which applied. And at
-every level no run can find another run's request or answer in its memory: the server keeps
-learner data out of its heap (see framing.Buffer); nor can it stall the server by passing its
-pipe ends on (a finished run's pipes are read up to the first empty read, never to an EOF).
+memory, memfd and tmpfs pages, which RLIMIT_AS does not. Without one, memfd is refused (where
+seccomp works) and a namespaced run's private /dev/shm and /tmp are small;
+`isolation["memory_bound"]` lists what applied. And at every level no run can find another
+run's request or answer in its memory: the server keeps learner data out of its heap (see
+framing.Buffer); nor can it stall the server by passing its pipe ends on (a finished run's
+pipes are read up to the first empty read, never to an EOF).
 
 The package, one concern per module:
 

@@ -10,12 +10,15 @@ where the memory and pids controllers can be delegated to a group of ours, else 
 (v1: memory.limit_in_bytes, memory.memsw.limit_in_bytes, pids.max, memory.oom_control). Each
 server makes one group, torchkata-<pid>, next to its own; each run a leaf in it, which the
 runner joins before anything else and which is removed once the run is gone.
+
+Where the hierarchies are is read from /proc (our own group, the mount table); `proc` names
+another tree laid out like it, so that tests can hand the module a fake kernel.
 """
 from __future__ import annotations
 
 import os
 
-ROOT = "/sys/fs/cgroup"
+PROC = "/proc"
 
 
 def _read(path: str) -> str:
@@ -28,20 +31,20 @@ def _write(path: str, value: str) -> None:
         f.write(value)
 
 
-def _own_paths() -> dict[str, str]:
+def _own_paths(proc: str) -> dict[str, str]:
     """controller name ("" for the unified hierarchy) -> this process's group path."""
     found = {}
-    for line in _read("/proc/self/cgroup").splitlines():
+    for line in _read(os.path.join(proc, "self", "cgroup")).splitlines():
         _, controllers, path = line.split(":", 2)
         for name in controllers.split(",") if controllers else [""]:
             found[name] = path
     return found
 
 
-def _mounts() -> dict[str, str]:
+def _mounts(proc: str) -> dict[str, str]:
     """controller name ("" for cgroup2) -> where its hierarchy is mounted."""
     found = {}
-    for line in _read("/proc/self/mountinfo").splitlines():
+    for line in _read(os.path.join(proc, "self", "mountinfo")).splitlines():
         left, _, right = line.partition(" - ")
         fstype, _, options = right.split()[:3]
         point = left.split()[4]
@@ -61,14 +64,13 @@ class Cgroups:
         self.kind, self.bases = kind, bases           # controller ("" for v2) -> our group dir
 
     @classmethod
-    def create(cls) -> "Cgroups | None":
-        """Our own group for the runs, or None where cgroups cannot be used here (not root, no
-        writable hierarchy, controllers not delegated); the reason is not an error."""
-        if os.geteuid() != 0:
-            return None
+    def create(cls, proc: str = PROC) -> "Cgroups | None":
+        """Our own group for the runs, or None where cgroups cannot be used here (no writable
+        hierarchy, controllers not delegated); the reason is not an error. Only root may move
+        a run into a group, so only root asks (detect.detect does the asking)."""
         for attempt in (cls._v2, cls._v1):
             try:
-                found = attempt()
+                found = attempt(proc)
             except OSError:
                 found = None
             if found is not None:
@@ -76,11 +78,12 @@ class Cgroups:
         return None
 
     @staticmethod
-    def _make_base(parent: str) -> str:
+    def _make_base(parent: str, proc: str) -> str:
         """Our group in `parent`, after removing the empty ones of servers that died unannounced
         (SIGKILL leaves no chance to clean up)."""
         for name in os.listdir(parent):
-            if name.startswith("torchkata-") and name[10:].isdigit() and not os.path.exists(f"/proc/{name[10:]}"):
+            if name.startswith("torchkata-") and name[10:].isdigit() and \
+                    not os.path.exists(os.path.join(proc, name[10:])):
                 stale = os.path.join(parent, name)
                 for leaf in os.listdir(stale):
                     if leaf.startswith("run-"):
@@ -97,8 +100,8 @@ class Cgroups:
         return base
 
     @classmethod
-    def _v2(cls) -> "Cgroups | None":
-        mounts, own = _mounts(), _own_paths()
+    def _v2(cls, proc: str) -> "Cgroups | None":
+        mounts, own = _mounts(proc), _own_paths(proc)
         if "" not in mounts or "" not in own:
             return None
         here = os.path.join(mounts[""], own[""].lstrip("/"))
@@ -108,7 +111,7 @@ class Cgroups:
         parent = here if own[""] == "/" else os.path.dirname(here)
         if not {"memory", "pids"} <= set(_read(os.path.join(parent, "cgroup.subtree_control")).split()):
             return None
-        base = cls._make_base(parent)
+        base = cls._make_base(parent, proc)
         try:
             _write(os.path.join(base, "cgroup.subtree_control"), "+memory +pids")
         except OSError:
@@ -117,14 +120,14 @@ class Cgroups:
         return cls("cgroup-v2", {"": base})
 
     @classmethod
-    def _v1(cls) -> "Cgroups | None":
-        mounts, own = _mounts(), _own_paths()
+    def _v1(cls, proc: str) -> "Cgroups | None":
+        mounts, own = _mounts(proc), _own_paths(proc)
         if not {"memory", "pids"} <= set(mounts) or not {"memory", "pids"} <= set(own):
             return None
         bases = {}
         try:
             for name in ("memory", "pids"):
-                bases[name] = cls._make_base(os.path.join(mounts[name], own[name].lstrip("/")))
+                bases[name] = cls._make_base(os.path.join(mounts[name], own[name].lstrip("/")), proc)
         except OSError:
             for base in bases.values():
                 os.rmdir(base)

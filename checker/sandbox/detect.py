@@ -111,6 +111,22 @@ def _trial(plan: dict, want_ns: bool) -> dict:
     return report
 
 
+def _rlimits_bound(plan: dict) -> tuple[str, list[str]]:
+    """What bounds a run's memory without a cgroup, as applied under `plan`, and what escapes it."""
+    applied, caveats = ["address space", "size of each file", "number of open files"], []
+    if plan["seccomp"]:
+        applied.append("memfd refused")
+    else:
+        caveats.append("memfd is not refused (no seccomp) and its pages are not counted")
+    if plan["mount_ns"]:
+        applied.append("a private /tmp and /dev/shm no larger than one file may be")
+    else:
+        caveats.append("files written to the shared /dev/shm and /tmp are counted only file by file, " +
+                       ("and removed after the run" if plan["uid"] else
+                        "and stay after the run (they are the grader's own user's)"))
+    return "rlimits: " + ", ".join(applied), caveats
+
+
 def detect(hidden=(), isolation: str = "auto") -> tuple[dict, dict]:
     """(isolation report, plan). `isolation` caps what is used: auto | namespaces | uid | rlimits."""
     if isolation not in ("auto", "namespaces", "uid", "rlimits"):
@@ -156,7 +172,7 @@ def detect(hidden=(), isolation: str = "auto") -> tuple[dict, dict]:
         protections.append("seccomp-network")
         if not plan["ipc_ns"]:
             protections.append("seccomp-ipc")
-    memory_bound = "rlimits: address space, size of each file, number of open files"
+    memory_bound = None
     if root and isolation != "rlimits":
         try:
             groups = Cgroups.create()
@@ -168,10 +184,9 @@ def detect(hidden=(), isolation: str = "auto") -> tuple[dict, dict]:
             memory_bound = f"{groups.kind}: memory and process count of each run as the kernel counts them"
             protections += ["memory-cgroup", "pids-cgroup"]
     if not plan["cgroups"]:
-        warnings.append("no memory cgroup: memory is bounded by the address-space limit, the size of each file and "
-                        "the number of open files; memfd is refused" +
-                        ("" if plan["mount_ns"] else ", but files written to the shared /dev/shm and /tmp are "
-                         "counted only file by file until they are removed after the run"))
+        memory_bound, caveats = _rlimits_bound(plan)
+        warnings.append(f"no memory cgroup: memory is bounded by {memory_bound.removeprefix('rlimits: ')}" +
+                        "".join(f"; {c}" for c in caveats))
     if not plan["net_ns"] and not plan["seccomp"]:
         warnings.append("network access is not blocked (no network namespace, no seccomp)")
     if not plan["mount_ns"]:
