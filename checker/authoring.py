@@ -217,6 +217,54 @@ def not_implemented_message(kata: Kata, qualname: str) -> str:
     return f"{kata.id}: {qualname} is not implemented yet; stuck? run `kata hint {kata.id} {qualname.split('.')[0]}`"
 
 
+def untouched_stubs(source: str, names) -> set[str]:
+    """The graded names that `source` still leaves as the stub left them: the name is bound once
+    at the top level, by an undecorated def whose body is only a docstring and the stub's
+    `raise NotImplementedError("... is not implemented yet ...")`, or by an undecorated class
+    whose every method is such a def. Running them could only say "not implemented yet", so
+    graders may say it without running (or planning) anything. Unparsable source: none."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    bound: dict[str, list] = {}
+    for node in tree.body:
+        targets = [node.name] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else \
+            [n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)] + \
+            [(a.asname or a.name).split(".")[0] for a in getattr(node, "names", []) if isinstance(a, ast.alias)]
+        for target in targets:
+            bound.setdefault(target, []).append(node)
+    return {name for name in names if len(bound.get(name, [])) == 1 and _is_stub_definition(bound[name][0])}
+
+
+def _is_stub_raise(function) -> bool:
+    if not isinstance(function, ast.FunctionDef) or function.decorator_list:
+        return False
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]                                   # the docstring
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].cause is not None:
+        return False
+    raised = body[0].exc
+    if isinstance(raised, ast.Name):
+        return raised.id == "NotImplementedError"
+    return (isinstance(raised, ast.Call) and isinstance(raised.func, ast.Name)
+            and raised.func.id == "NotImplementedError" and not raised.keywords and len(raised.args) == 1
+            and isinstance(raised.args[0], ast.Constant) and "is not implemented yet" in str(raised.args[0].value))
+
+
+def _is_stub_definition(node) -> bool:
+    if isinstance(node, ast.FunctionDef):
+        return _is_stub_raise(node)
+    if not isinstance(node, ast.ClassDef) or node.decorator_list or node.keywords:
+        return False
+    methods = [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    others = [n for n in node.body if n not in methods and not (
+        isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]     # only a docstring besides
+    return bool(methods) and not others and all(_is_stub_raise(m) for m in methods)
+
+
 def _python_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

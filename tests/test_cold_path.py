@@ -199,3 +199,62 @@ def test_katas_run_side_by_side_keep_their_order_and_their_own_output(tmp_path):
     printed = report.metadata["captured_output"]
     for test in report.tests:
         assert printed[test.test_id].strip() == f"printed by {test.kata_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Untouched stubs: "not implemented yet" without running anything
+
+
+def test_every_generated_stub_is_recognised_and_no_reference_is():
+    from checker import authoring
+    for kata in manifest.load():
+        stub = authoring.render_stub(kata, kata.solution_path.read_text())
+        found = authoring.untouched_stubs(stub, kata.graded)
+        assert found <= set(kata.graded)
+        assert len(found) >= len(kata.graded) - 1, (kata.id, set(kata.graded) - found)
+        assert authoring.untouched_stubs(kata.solution_path.read_text(), kata.graded) == set(), kata.id
+
+
+STUB = '''
+import torch
+
+def f(x):
+    """Doc."""
+    raise NotImplementedError("k/one: f is not implemented yet; stuck? run `kata hint k/one f`")
+
+class M(torch.nn.Module):
+    """Doc."""
+    def __init__(self):
+        raise NotImplementedError("k/one: M.__init__ is not implemented yet")
+    def forward(self, x):
+        raise NotImplementedError("k/one: M.forward is not implemented yet")
+'''
+
+
+@pytest.mark.parametrize("edit, still_stub", [
+    (lambda s: s, {"f", "M"}),
+    (lambda s: s.replace('    """Doc."""\n    raise', '    return x * 2\n    raise', 1), {"M"}),
+    (lambda s: s + "\nf = torch.relu\n", {"M"}),                                   # rebound later
+    (lambda s: s + "\ndef f(x):\n    return x\n", {"M"}),                           # defined again
+    (lambda s: s.replace("def f(x):", "@torch.no_grad()\ndef f(x):"), {"M"}),       # decorated
+    (lambda s: s.replace('raise NotImplementedError("k/one: M.forward is not implemented yet")',
+                         "return x"), {"f"}),                                       # one method done
+    (lambda s: s.replace('"k/one: f is not implemented yet; stuck? run `kata hint k/one f`"', '"todo"'), {"M"}),
+    (lambda s: s + "\nfrom math import *\n", {"f", "M"}),
+    (lambda s: s + "\nfrom mymodule import f\n", {"M"}),
+    (lambda s: s.replace("import torch", "import torch\ndef broken(:"), set()),   # does not parse
+])
+def test_only_a_name_left_exactly_as_the_stub_left_it_counts(edit, still_stub):
+    from checker import authoring
+    assert authoring.untouched_stubs(edit(STUB), ["f", "M"]) == still_stub
+
+
+@pytest.mark.parametrize("kata", [GATHER, manifest.get("08_layers/layernorm")], ids=lambda k: k.id)
+def test_an_untouched_stub_gets_the_verdict_a_run_would_give(kata, monkeypatch):
+    from checker import authoring
+    stub = runner.Target(kata.relpath, source=authoring.render_stub(kata, kata.solution_path.read_text()))
+    quick = runner.grade_kata(kata, stub, runner.InProcess())
+    monkeypatch.setattr(runner, "untouched", lambda kata, source: frozenset())
+    ran = runner.grade_kata(kata, stub, runner.InProcess())
+    assert [(t.name, t.status, t.message) for t in quick.tests] == [(t.name, t.status, t.message) for t in ran.tests]
+    assert all(t.status.value == "not-implemented" for t in quick.tests)
