@@ -42,6 +42,19 @@ def _same_tensor_list(a, b) -> bool:
     return True
 
 
+_STATE_FLAGS = ("requires_grad", "is_leaf", "grad_fn")
+
+
+def _same_states(a, b) -> bool:
+    """In-place probes: each input's value, .grad and autograd flags after the call."""
+    if not isinstance(a, list) or not isinstance(b, list) or len(a) != len(b):
+        return False
+    return all(isinstance(x, dict) and isinstance(y, dict)
+               and all(x.get(f) == y.get(f) for f in _STATE_FLAGS)
+               and _same_tensor_list([x.get("value"), x.get("grad")], [y.get("value"), y.get("grad")])
+               for x, y in zip(a, b))
+
+
 def _growth(result: dict) -> list[bool]:
     counts = result["counts"]
     return [c > counts[0] for c in counts[1:]]
@@ -61,7 +74,9 @@ def agree(a, b) -> bool:
                 return False
         if "state" in a and sorted(a["state"]) != sorted(b.get("state") or {}):
             return False
-        if a.get("mutated", []) != b.get("mutated", []):
+        if a.get("mutated", []) != b.get("mutated", []) or a.get("aliases", []) != b.get("aliases", []):
+            return False
+        if ("after" in a or "after" in b) and not _same_states(a.get("after"), b.get("after")):
             return False
         if ("disconnected" in a) != ("disconnected" in b):
             return False

@@ -236,9 +236,12 @@ def _aliases(outputs, inputs) -> list[list[int]]:
 
 
 def _param_state(t: torch.Tensor) -> dict:
+    # A non-leaf's .grad is always None unless retained, and reading it warns (an error
+    # under `pytest -W error`): ask only where it can hold something.
+    grad = t.grad if t.is_leaf or t.retains_grad else None
     return {
         "value": wire.plain_tensor(t),
-        "grad": wire.plain_tensor(t.grad) if t.grad is not None else None,
+        "grad": wire.plain_tensor(grad) if grad is not None else None,
         "requires_grad": bool(t.requires_grad),
         "is_leaf": bool(t.is_leaf),
         "grad_fn": type(t.grad_fn).__name__ if t.grad_fn is not None else None,

@@ -93,3 +93,21 @@ def test_probe_results_agree_only_when_they_say_the_same_thing():
     assert not diagnose.agree(one, {"error": {"type": "ValueError"}})
     assert diagnose.agree({"error": {"type": "ValueError"}}, {"error": {"type": "ValueError"}})
     assert not diagnose.agree(one, {"output": "forged"})
+
+
+def test_agreement_covers_aliasing_and_in_place_states():
+    """Two results that differ only in what an in-place call left behind, or in which output
+    shares memory with an input, behave differently: neither may name the other's mistake."""
+    from checker.probe import _param_state, describe
+    out = describe(torch.ones(2))
+    fresh, aliased = {"output": out, "mutated": [], "aliases": []}, {"output": out, "mutated": [], "aliases": [[0, 0]]}
+    assert diagnose.agree(fresh, dict(fresh)) and not diagnose.agree(fresh, aliased)
+    leaf = torch.ones(2, requires_grad=True)
+    stepped = {"output": out, "after": [_param_state(leaf)]}
+    assert diagnose.agree(stepped, {"output": out, "after": [_param_state(leaf)]})
+    for other in (leaf.detach() * 2, leaf.detach(), leaf * 1):       # value, requires_grad, is_leaf/grad_fn
+        assert not diagnose.agree(stepped, {"output": out, "after": [_param_state(other)]}), other
+    with_grad = leaf.detach().clone().requires_grad_()
+    with_grad.grad = torch.ones(2)
+    assert not diagnose.agree(stepped, {"output": out, "after": [_param_state(with_grad)]})
+    assert not diagnose.agree(stepped, {"output": out, "after": []})
