@@ -241,10 +241,11 @@ def cmd_watch(args) -> int:
 
     rounds = 0
     try:
+        # Watching starts before the first check, so a save made during it is not missed.
+        changes = file_changes(list(by_path), poll_interval=args.interval, force_poll=args.poll)
         if args.kata:   # the named kata is checked once at the start, then on every save
             rounds += 1
             check(katas[0], root / katas[0].relpath)
-        changes = file_changes(list(by_path), poll_interval=args.interval, force_poll=args.poll)
         while args.rounds is None or rounds < args.rounds:
             rounds += 1
             for path in sorted(next(changes)):

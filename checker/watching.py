@@ -20,15 +20,16 @@ def _resolved(path) -> Path:
 
 
 def file_changes(files: list[Path], *, poll_interval: float = 0.5, force_poll: bool = False) -> Iterator[set[Path]]:
-    """Yield the set of `files` that changed, each time some of them are saved. Never ends."""
+    """An endless iterator of the sets of `files` that changed, one set per save. Watching starts
+    when this returns, not at the first `next()`: a save made while the caller is still busy
+    (with its first check, say) is waiting there, never lost."""
     files = [_resolved(f) for f in files]
     if not force_poll:
         try:
-            yield from _notified(files)
-            return
+            return _notified(files)
         except (ImportError, OSError):
             pass
-    yield from _polled(files, poll_interval)
+    return _polled(files, poll_interval)
 
 
 def _notified(files: list[Path]) -> Iterator[set[Path]]:
@@ -49,6 +50,10 @@ def _notified(files: list[Path]) -> Iterator[set[Path]]:
     for folder in {f.parent for f in files if f.parent.is_dir()}:
         observer.schedule(Handler(), str(folder), recursive=False)
     observer.start()
+    return _batches(events, observer)
+
+
+def _batches(events: queue.Queue, observer) -> Iterator[set[Path]]:
     try:
         while True:
             batch = {events.get()}
@@ -61,19 +66,23 @@ def _notified(files: list[Path]) -> Iterator[set[Path]]:
         observer.join(timeout=2)
 
 
-def _polled(files: list[Path], interval: float) -> Iterator[set[Path]]:
-    def stamp(path: Path):
-        try:
-            stat = path.stat()
-            return stat.st_mtime_ns, stat.st_size
-        except FileNotFoundError:
-            return None
+def _stamp(path: Path):
+    try:
+        stat = path.stat()
+        return stat.st_mtime_ns, stat.st_size
+    except FileNotFoundError:
+        return None
 
-    seen = {f: stamp(f) for f in files}
+
+def _polled(files: list[Path], interval: float) -> Iterator[set[Path]]:
+    return _poll_from({f: _stamp(f) for f in files}, interval)
+
+
+def _poll_from(seen: dict, interval: float) -> Iterator[set[Path]]:
     while True:
         time.sleep(interval)
-        changed = {f for f in files if stamp(f) != seen[f]}
+        changed = {f for f in seen if _stamp(f) != seen[f]}
         for f in changed:
-            seen[f] = stamp(f)
+            seen[f] = _stamp(f)
         if changed:
             yield changed

@@ -291,6 +291,23 @@ def test_reading_a_watched_file_is_not_a_save(tmp_path):
     assert first == [{saved.resolve()}]
 
 
+@pytest.mark.parametrize("poll", [False, True], ids=["notify", "poll"])
+def test_a_save_made_before_the_first_wait_is_not_lost(tmp_path, poll):
+    """`kata watch` checks the kata once before it waits for saves: a save made meanwhile must be
+    waiting for it, so watching starts when file_changes returns, not at the first next()."""
+    import threading
+    from checker.watching import file_changes
+    mine = tmp_path / "mine.py"
+    mine.write_text("x = 1\n")
+    changes = file_changes([mine], poll_interval=0.05, force_poll=poll)
+    mine.write_text("x = 22\n")            # saved while the first check would be running
+    got = []
+    waiter = threading.Thread(target=lambda: got.append(next(changes)), daemon=True)
+    waiter.start()
+    waiter.join(60)                          # a liveness bound, not a timing: it is there at once
+    assert got == [{mine.resolve()}]
+
+
 def test_build_and_new_are_refused_in_a_learners_workspace(workspace, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["build"])
