@@ -101,7 +101,8 @@ def make_batch(dest: Path, count: int, katas: list[str] | None = None) -> None:
 def watch_latencies(rounds: int, kata: str = "04_indexing/gather") -> list[float]:
     """Seconds from a save to `kata watch`'s verdict on it, for `rounds` saves that alternate
     between the reference and the stub, in a fresh workspace (so no learner file is touched)."""
-    import select
+    import queue
+    import threading
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp) / "ws"
         subprocess.run(KATA + ["init", str(workspace)], check=True, capture_output=True, env=ENV)
@@ -109,26 +110,39 @@ def watch_latencies(rounds: int, kata: str = "04_indexing/gather") -> list[float
         versions = [(ROOT / "solutions" / f"{kata}.py").read_text(), target.read_text()]
         watcher = subprocess.Popen(KATA + ["watch", kata.split("/")[-1]], cwd=workspace, text=True,
                                    stdout=subprocess.PIPE, env=dict(ENV, PYTHONUNBUFFERED="1"))
+        # Lines are timed as a thread reads them: select() on a buffered pipe misses lines that
+        # already sit in the reader's buffer.
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [lines.put((time.perf_counter(), line)) for line in watcher.stdout],
+                         daemon=True).start()
 
         def verdict(deadline_s: float = 120) -> float:
             """When the verdict line of the next check (after its "--- time file" header) came."""
-            end, started = time.perf_counter() + deadline_s, False
+            started, seen = False, []
+            end = time.perf_counter() + deadline_s
             while time.perf_counter() < end:
-                if select.select([watcher.stdout], [], [], 1)[0]:
-                    line = watcher.stdout.readline()
-                    started = started or line.startswith("--- ")
-                    if started and kata in line and line.lstrip()[:1] in ("✓", "✗"):
-                        return time.perf_counter()
-            raise SystemExit("kata watch gave no verdict within two minutes")
+                try:
+                    at, line = lines.get(timeout=1)
+                except queue.Empty:
+                    continue
+                seen.append(line)
+                started = started or line.startswith("--- ")
+                if started and kata in line and line.lstrip()[:1] in ("✓", "✗"):
+                    return at
+            raise SystemExit("kata watch gave no verdict within two minutes; it printed:\n" + "".join(seen[-20:]))
 
         def drain() -> None:
-            while select.select([watcher.stdout], [], [], 0.3)[0]:
-                watcher.stdout.readline()
+            """Wait until the last report is out: a person does not save in the middle of one."""
+            while True:
+                try:
+                    lines.get(timeout=0.3)
+                except queue.Empty:
+                    return
         try:
             verdict()                       # the check it makes when it starts
             latencies = []
             for i in range(rounds):
-                drain()                     # the rest of the last report; a person never saves in a burst
+                drain()
                 saved = time.perf_counter()
                 target.write_text(versions[i % 2])
                 latencies.append(verdict() - saved)
