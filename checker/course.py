@@ -252,8 +252,10 @@ def grade_command(args, server=None) -> int:
         katas = submission.notebook_katas(path, katas) or katas
     seed = course_seed(args.seed)
     executor = _executor(args, devices, server)
-    # Reference results from disk only where learner code runs outside this process.
-    reference_cache.enable(args.isolation != "none")
+    # Reference results from disk only where learner code runs outside this process, and only
+    # for a seed that can come back.
+    reference_cache.enable(args.isolation != "none",
+                           seed_repeats=args.seed is not None or bool(os.environ.get("TORCHKATA_SEED")))
     if args.batch:
         for kata in katas:      # reference results once, before the first submission
             runner.plan(kata, seed, devices)

@@ -31,15 +31,36 @@ from pathlib import Path
 
 CACHE_ENV = "TORCHKATA_CACHE"
 _SUBFOLDER = "derived"
+# Past this many entries, the oldest go first: entries of older checkers, courses and seeds are
+# never read again, and a grader that runs for a whole term must not fill its disk.
+MAX_ENTRIES = 20_000
 _enabled = False
+_keep_expected = False
 
 
-def enable(on: bool = True) -> None:
+def enable(on: bool = True, *, seed_repeats: bool = True) -> None:
     """Use the cache in this process (`kata grade` does, for sandboxed grading only: in-process
-    grading runs learner code here, which must not be able to write expected values)."""
-    global _enabled
+    grading runs learner code here, which must not be able to write expected values).
+    seed_repeats=False (a fresh random seed) keeps the given code only: expected values for a
+    seed that never comes back would only take up space."""
+    global _enabled, _keep_expected
     where = folder() if on else None
     _enabled = where is not None and _usable(where)
+    _keep_expected = _enabled and seed_repeats
+    if _enabled:
+        _prune(where)
+
+
+def _prune(where: Path) -> None:
+    try:
+        entries = list(os.scandir(where))
+        if len(entries) <= MAX_ENTRIES:
+            return
+        entries.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime)
+        for entry in entries[:len(entries) - MAX_ENTRIES // 2]:
+            os.unlink(entry.path)
+    except OSError:
+        pass                     # pruning is housekeeping: never a reason to fail a grade
 
 
 def _usable(where: Path) -> bool:
@@ -143,7 +164,7 @@ def _remembered(parts, compute, valid):
 def expected_results(reference_source: bytes, specs: list, compute) -> list:
     """compute(): the reference's results for `specs`, one dict per spec."""
     from checker import wire
-    if not _enabled:
+    if not _keep_expected:
         return compute()
     try:
         encoded = wire.encode(specs)

@@ -258,3 +258,22 @@ def test_an_untouched_stub_gets_the_verdict_a_run_would_give(kata, monkeypatch):
     ran = runner.grade_kata(kata, stub, runner.InProcess())
     assert [(t.name, t.status, t.message) for t in quick.tests] == [(t.name, t.status, t.message) for t in ran.tests]
     assert all(t.status.value == "not-implemented" for t in quick.tests)
+
+
+def test_a_fresh_random_seed_keeps_only_the_given_code(cache, monkeypatch):
+    """Expected values for a seed that never comes back would only fill the disk."""
+    reference_cache.enable(seed_repeats=False)
+    runner.plan(GATHER, 11)
+    runner._given_code(GATHER)
+    assert len(list(cache.iterdir())) == 1            # the given code, which no seed changes
+
+
+def test_the_cache_is_pruned_oldest_first(cache, monkeypatch):
+    monkeypatch.setattr(reference_cache, "MAX_ENTRIES", 4)
+    cache.mkdir(mode=0o700, parents=True)
+    for age in range(6):
+        entry = cache / f"entry{age}"
+        entry.write_bytes(b"x")
+        os.utime(entry, (1000 + age, 1000 + age))
+    reference_cache.enable()
+    assert sorted(p.name for p in cache.iterdir()) == ["entry4", "entry5"]
