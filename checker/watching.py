@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-# Editors save in bursts (write, chmod, rename over the original): gather a burst into one event.
+# Editors save in bursts (write, chmod, rename over the original): events closer together than
+# this are one save.
 SETTLE_S = 0.02
 # What a save looks like to watchdog. Opening and closing without writing are not saves: the
 # check itself reads the file, and counting that would start the next check, forever.
@@ -57,9 +58,11 @@ def _batches(events: queue.Queue, observer) -> Iterator[set[Path]]:
     try:
         while True:
             batch = {events.get()}
-            time.sleep(SETTLE_S)
-            while not events.empty():
-                batch.add(events.get_nowait())
+            while True:               # until the files have been quiet for SETTLE_S
+                try:
+                    batch.add(events.get(timeout=SETTLE_S))
+                except queue.Empty:
+                    break
             yield batch
     finally:
         observer.stop()
