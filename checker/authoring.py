@@ -213,8 +213,12 @@ def solution_regions(source: str, filename: str = "<reference>") -> list[Region]
 # Stub
 
 
+# In every stub's placeholder; graders recognise the placeholder by it (judge.is_stub_placeholder).
+STUB_PHRASE = "is not implemented yet"
+
+
 def not_implemented_message(kata: Kata, qualname: str) -> str:
-    return f"{kata.id}: {qualname} is not implemented yet; stuck? run `kata hint {kata.id} {qualname.split('.')[0]}`"
+    return f"{kata.id}: {qualname} {STUB_PHRASE}; stuck? run `kata hint {kata.id} {qualname.split('.')[0]}`"
 
 
 def untouched_stubs(source: str, names) -> set[str]:
@@ -251,7 +255,7 @@ def _is_stub_raise(function) -> bool:
         return raised.id == "NotImplementedError"
     return (isinstance(raised, ast.Call) and isinstance(raised.func, ast.Name)
             and raised.func.id == "NotImplementedError" and not raised.keywords and len(raised.args) == 1
-            and isinstance(raised.args[0], ast.Constant) and "is not implemented yet" in str(raised.args[0].value))
+            and isinstance(raised.args[0], ast.Constant) and STUB_PHRASE in str(raised.args[0].value))
 
 
 def _is_stub_definition(node) -> bool:

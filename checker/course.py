@@ -157,14 +157,18 @@ def make_limits(args, devices=("cpu",)):
     return sandbox.Limits(wall_s=args.timeout, memory_bytes=memory)
 
 
-def course_seed(explicit: int | None) -> int:
-    """Hidden inputs come from a seed learners cannot know: --seed, $TORCHKATA_SEED, or a fresh
-    random one (recorded in the results' metadata, so any grade can be reproduced)."""
+def chosen_seed(explicit: int | None) -> int | None:
+    """The seed staff chose (--seed, else $TORCHKATA_SEED), or None: one that can come back."""
     if explicit is not None:
         return explicit
-    if os.environ.get("TORCHKATA_SEED"):
-        return int(os.environ["TORCHKATA_SEED"])
-    return secrets.randbelow(2**31)
+    return int(os.environ["TORCHKATA_SEED"]) if os.environ.get("TORCHKATA_SEED") else None
+
+
+def course_seed(explicit: int | None) -> int:
+    """Hidden inputs come from a seed learners cannot know: the chosen one, or a fresh random one
+    (recorded in the results' metadata, so any grade can be reproduced)."""
+    chosen = chosen_seed(explicit)
+    return chosen if chosen is not None else secrets.randbelow(2**31)
 
 
 def grade_submission(sub: submission.Submission, katas, executor, *, seed: int, devices,
@@ -254,8 +258,7 @@ def grade_command(args, server=None) -> int:
     executor = _executor(args, devices, server)
     # Reference results from disk only where learner code runs outside this process, and only
     # for a seed that can come back.
-    reference_cache.enable(args.isolation != "none",
-                           seed_repeats=args.seed is not None or bool(os.environ.get("TORCHKATA_SEED")))
+    reference_cache.enable(args.isolation != "none", seed_repeats=chosen_seed(args.seed) is not None)
     if args.batch:
         for kata in katas:      # reference results once, before the first submission
             runner.plan(kata, seed, devices)

@@ -358,6 +358,10 @@ def targeted_hint(err: dict) -> str:
     return ""
 
 
+# What a graded name still left as the stub's placeholder is told.
+NOT_IMPLEMENTED_YET = "not implemented yet"
+
+
 def is_stub_placeholder(err: dict) -> bool:
     """The stub's own `raise NotImplementedError(...)` (or a bare one), not a NotImplementedError
     that torch raises for an unsupported operation, which is a real error to report."""
@@ -387,7 +391,7 @@ def common_verdict(name: str, got, context: str = "") -> Verdict | None:
         if isinstance(err, dict) and "type" in err:
             mro = err.get("mro", [])
             if is_stub_placeholder(err):
-                return fail("not implemented yet", Status.NOT_IMPLEMENTED)
+                return fail(NOT_IMPLEMENTED_YET, Status.NOT_IMPLEMENTED)
             if "KataTimeout" in mro:
                 return fail(f"{name} did not finish within the time limit{context}: look for an endless loop.",
                             Status.TIMEOUT)

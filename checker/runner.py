@@ -23,7 +23,7 @@ import torch
 
 from checker import probe, reference_cache
 from checker.guards import KataTimeout, time_limit
-from checker.judge import Malformed, format_error, is_stub_placeholder
+from checker.judge import NOT_IMPLEMENTED_YET, Malformed, format_error, is_stub_placeholder
 from checker.manifest import Kata
 from checker.results import KataResult, Status, TestResult
 
@@ -121,11 +121,12 @@ def plan(kata: Kata, seed: int = 0, devices: tuple[str, ...] = ("cpu",)) -> Plan
     """The checks and the reference's results. Cached: a batch of submissions pays this once."""
     reference = reference_for(kata)
     checks = suite_for(kata).plan(reference, seed, devices, kata.spec)
+    reference_source = kata.solution_path.read_bytes()
     expected = []
     for check in checks:
         specs = [dict(s, forbidden=kata.forbidden_for(check.name)) for s in check.specs]
         results = reference_cache.expected_results(
-            kata.solution_path.read_bytes(), specs,
+            reference_source, specs,
             lambda: probe.run_probes(reference, specs, str(kata.solution_path)))
         for spec, result in zip(specs, results):
             err = result.get("error") or result.get("grad_error") or result.get("forbidden")
@@ -230,7 +231,7 @@ class InProcess:
 
 def import_failure(err: dict) -> ProbeOutcome:
     if is_stub_placeholder(err):
-        return ProbeOutcome(status=Status.NOT_IMPLEMENTED, message="not implemented yet")
+        return ProbeOutcome(status=Status.NOT_IMPLEMENTED, message=NOT_IMPLEMENTED_YET)
     if "KataTimeout" in err["mro"]:
         return ProbeOutcome(status=Status.TIMEOUT, message=err["message"] + ": look for an endless loop at module level.")
     return ProbeOutcome(status=Status.IMPORT_ERROR,
@@ -329,7 +330,7 @@ def grade_kata(kata: Kata, target: Target, executor, *, seed: int = 0, devices=(
         # run could say, so neither the reference nor the learner's code runs (a fresh
         # workspace's first `pytest` pays for no kata it has not started).
         result = KataResult(kata.id, kata.title)
-        result.tests = [finish(kata, n, verdict_of(Status.NOT_IMPLEMENTED, "not implemented yet")) for n in graded]
+        result.tests = [finish(kata, n, verdict_of(Status.NOT_IMPLEMENTED, NOT_IMPLEMENTED_YET)) for n in graded]
         result.duration_s = time.perf_counter() - started
         return result
     the_plan = plan(kata, seed, tuple(devices))

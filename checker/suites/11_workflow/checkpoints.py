@@ -95,7 +95,7 @@ def load_weights(g):
     def judge(expected, got):
         problem = weights_problem(facts(expected[0]), facts(got[0]))
         if problem == "not implemented":
-            return J.Verdict(Status.NOT_IMPLEMENTED, "not implemented yet")
+            return J.Verdict(Status.NOT_IMPLEMENTED, J.NOT_IMPLEMENTED_YET)
         if problem:
             return f"save_weights(source, path), then load_weights(target, path):\n  {problem}"
         problem = refusal_problem(facts(expected[1]), facts(got[1]), "load_weights")
@@ -175,7 +175,7 @@ def load_checkpoint(g):
 
     def judge(expected, got):
         if facts(got[0]).get("start") == "not implemented":
-            return J.Verdict(Status.NOT_IMPLEMENTED, "not implemented yet")
+            return J.Verdict(Status.NOT_IMPLEMENTED, J.NOT_IMPLEMENTED_YET)
         problem = resume_problem(facts(expected[0]), facts(got[0]))
         if problem:
             return f"{RESUME}:\n  {problem}"
