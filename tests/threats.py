@@ -324,18 +324,11 @@ _read_only = all(os.statvfs(d).f_flag & os.ST_RDONLY for d in _dirs if os.path.i
 if os.getuid() == {os.getuid()} and not _read_only:
     print("UNGUARDED: running as the grader's user on a writable filesystem")
     _plants = _patches = []
-for _path in _plants:
+for _path, _mode, _done in [(p, "x", "PLANTED") for p in _plants] + [(p, "a", "PATCHED") for p in _patches]:
     try:
-        with open(_path, "x") as fh:
+        with open(_path, _mode) as fh:
             fh.write("# {MARKER}\\n")
-        print("PLANTED", _path)
-    except OSError as exc:
-        print("REFUSED", _path, type(exc).__name__)
-for _path in _patches:
-    try:
-        with open(_path, "a") as fh:
-            fh.write("# {MARKER}\\n")
-        print("PATCHED", _path)
+        print(_done, _path)
     except OSError as exc:
         print("REFUSED", _path, type(exc).__name__)
 """)
